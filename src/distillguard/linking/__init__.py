@@ -1,1 +1,1 @@
-"""linking"""
+"""Campaign linking: accounts joined by shared infrastructure and behaviour."""

@@ -1,1 +1,1 @@
-"""report"""
+"""Scan reports: HTML and plots."""

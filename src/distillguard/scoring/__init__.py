@@ -1,1 +1,1 @@
-"""scoring"""
+"""Scoring: detection engine, risk combination and verdicts."""

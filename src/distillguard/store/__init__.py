@@ -1,1 +1,1 @@
-"""store"""
+"""The embedded DuckDB store."""

@@ -1,0 +1,81 @@
+"""Synthetic-instruction harvesting and systematic capability coverage.
+
+Self-instruct / Alpaca / Orca harvests send single-turn tasks that sweep a taxonomy of
+task kinds and topics, rarely repeat a topic, and leave room for long answers. People
+dwell on a few subjects and talk in conversations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from distillguard.detectors._ramp import evidence_of, ramp
+from distillguard.detectors.base import Detector, Finding
+
+
+class InstructionHarvestDetector(Detector):
+    name = "instruction_harvest"
+    atlas = "AML.T0005.001"
+    description = "Single-turn task prompts sweeping many task kinds and topics, with long answers"
+
+    def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
+        n = features.get("requests", 0)
+        if n < self.params.get("min_requests", 10):
+            return None
+        template_markers = ramp(features.get("synthetic_rate", 0.0), 0.15, 0.5)
+        coverage = ramp(features.get("task_entropy", 0.0), 2.3, 3.1) * ramp(features.get("topic_spread", 0.0), 0.3, 0.6)
+        single = ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
+        long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
+                          ramp(features.get("completion_tokens_per_request", 0.0), 700, 1500))
+        score = max(template_markers, coverage) * single * long_output
+        if score <= 0:
+            return None
+        return self.finding(
+            score,
+            {**evidence_of(features, "synthetic_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
+                           "max_tokens_high_rate", "completion_tokens_per_request"),
+             "examples": list(features.get("_examples", {}).get("synthetic") or features.get("_examples", {}).get("any", []))[:3]},
+            f"single-turn tasks over {int(features.get('task_kinds', 0))} task kinds (entropy {features.get('task_entropy', 0):.2f} bits) "
+            f"with long answers requested",
+        )
+
+
+class TemplateSweepDetector(Detector):
+    """Orca/FLAN-style: many different templates, each reused over many inputs. An
+    enterprise pipeline reuses one or two templates; a harvest cycles through dozens."""
+
+    name = "template_sweep"
+    atlas = "AML.T0005.001"
+    description = "Dozens of prompt templates, each applied to many inputs"
+
+    def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
+        templates = features.get("reused_templates", 0.0)
+        share = features.get("templated_share", 0.0)
+        # One dominant template is a pipeline, not a sweep.
+        spread = ramp(0.7 - features.get("top_prefix_share", 0.0), 0.0, 0.4)
+        score = ramp(templates, 6, 20) * ramp(share, 0.3, 0.7) * spread * ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
+        if score <= 0:
+            return None
+        return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "requests"),
+                            f"{int(templates)} distinct templates reused across {share:.0%} of requests")
+
+
+class OutputMaximisingDetector(Detector):
+    """Requests engineered for the most tokens per call: ceiling max_tokens, n > 1, 'be exhaustive'."""
+
+    name = "output_maximising"
+    atlas = "AML.T0024.002"
+    description = "Requests engineered to extract the most output per call"
+
+    def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
+        if features.get("requests", 0) < self.params.get("min_requests", 10):
+            return None
+        phrasing = ramp(features.get("output_max_rate", 0.0), 0.2, 0.6)
+        sampling = ramp(features.get("mean_n", 1.0), 1.5, 3.0)
+        ceiling = ramp(features.get("max_tokens_high_rate", 0.0), 0.7, 1.0) * ramp(features.get("completion_tokens_per_request", 0.0), 1200, 2500)
+        score = max(phrasing * ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), sampling, ceiling)
+        if score <= 0:
+            return None
+        return self.finding(score, {**evidence_of(features, "output_max_rate", "mean_n", "max_tokens_high_rate", "completion_tokens_per_request"),
+                                    "examples": list(features.get("_examples", {}).get("output_max", []))[:3]},
+                            "requests built to maximise output per call")

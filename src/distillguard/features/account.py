@@ -1,0 +1,350 @@
+"""Per-account state, updated one event at a time.
+
+The batch scan, the time-ordered replay and the gateway all feed events through
+`AccountState.update`, so a feature means exactly the same thing in each. States
+merge (`merge`), which is how a campaign of many small accounts is scored as the
+one big harvest it is. Memory per account is bounded by the caps below.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from functools import lru_cache
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from distillguard.events.model import ApiEvent
+from distillguard.features.text import TASK_KINDS, PromptFeatures
+
+SET_CAP = 4096  # distinct values remembered per attribute
+EXAMPLE_CAP = 5  # example prompts kept per reason
+MAX_TOKENS_HIGH = 2048  # a max_tokens at or above this asks for (near) the ceiling
+
+
+@lru_cache(maxsize=65536)
+def ip_prefix(ip: str | None) -> str | None:
+    """The /24 (IPv4) or /48 (IPv6) network of an address: how proxy pools and NATs cluster."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    bits = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def _add_capped(values: set, value: Any) -> None:
+    if value is not None and len(values) < SET_CAP:
+        values.add(value)
+
+
+def _entropy(counts: list[int] | tuple[int, ...]) -> float:
+    total = sum(counts)
+    if total <= 0:
+        return 0.0
+    return -sum((c / total) * math.log2(c / total) for c in counts if c)
+
+
+@dataclass(slots=True)
+class AccountState:
+    account_id: str
+    n: int = 0
+    first_ts: float = 0.0
+    last_ts: float = 0.0
+    cost: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    # inter-arrival gaps (Welford)
+    gap_n: int = 0
+    gap_mean: float = 0.0
+    gap_m2: float = 0.0
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
+    days: set = field(default_factory=set)
+    # sampling parameters
+    max_tokens_high: int = 0
+    max_tokens_tiny: int = 0
+    max_tokens_sum: int = 0
+    n_gt1: int = 0
+    n_sum: int = 0
+    logprobs: int = 0
+    top_logprobs_high: int = 0
+    top_logprobs_max: int = 0
+    logit_bias: int = 0
+    bias_extreme: int = 0
+    bias_tokens: set = field(default_factory=set)
+    temperature_zero: int = 0
+    temperatures: set = field(default_factory=set)
+    streamed: int = 0
+    # text
+    cot: int = 0
+    identity: int = 0
+    output_max: int = 0
+    synthetic: int = 0
+    bench_format: int = 0
+    bench_match: int = 0
+    code: int = 0
+    task_counts: list[int] = field(default_factory=lambda: [0] * len(TASK_KINDS))
+    prefixes: Counter = field(default_factory=Counter)
+    suffixes: Counter = field(default_factory=Counter)
+    shapes: set = field(default_factory=set)
+    near_dup: int = 0
+    first_words: set = field(default_factory=set)
+    single_turn: int = 0
+    system_prompts: set = field(default_factory=set)
+    chars_sum: int = 0
+    bias_variants: dict = field(default_factory=dict)  # shape key -> distinct logit_bias key sets (Carlini-style sweeps)
+    # who and where
+    ips: set = field(default_factory=set)
+    prefixes_net: set = field(default_factory=set)
+    user_agents: set = field(default_factory=set)
+    api_keys: set = field(default_factory=set)
+    payments: set = field(default_factory=set)
+    email_domains: set = field(default_factory=set)
+    orgs: set = field(default_factory=set)
+    created_at: float | None = None
+    first_day_requests: int = 0
+    sampling_profiles: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=dict)
+    members: int = 1
+
+    # ------------------------------------------------------------------
+    def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str) -> None:
+        ts = event.ts.timestamp()
+        if self.n == 0:
+            self.first_ts = ts
+        elif ts >= self.last_ts:
+            gap = ts - self.last_ts
+            self.gap_n += 1
+            delta = gap - self.gap_mean
+            self.gap_mean += delta / self.gap_n
+            self.gap_m2 += delta * (gap - self.gap_mean)
+        self.last_ts = max(self.last_ts, ts)
+        self.first_ts = min(self.first_ts, ts)
+        self.n += 1
+        self.hours[event.ts.hour] += 1
+        _add_capped(self.days, int(ts // 86400))
+        self.cost += event.cost_usd or 0.0
+        self.prompt_tokens += event.prompt_tokens
+        self.completion_tokens += event.completion_tokens
+
+        req = event.request
+        max_tokens = req.get("max_tokens") or req.get("max_completion_tokens") or 0
+        self.max_tokens_sum += max_tokens
+        if max_tokens >= MAX_TOKENS_HIGH:
+            self.max_tokens_high += 1
+        if 0 < max_tokens <= 2:
+            self.max_tokens_tiny += 1
+        n_choices = req.get("n") or 1
+        self.n_sum += n_choices
+        if n_choices > 1:
+            self.n_gt1 += 1
+        if req.get("logprobs"):
+            self.logprobs += 1
+        top = req.get("top_logprobs") or 0
+        if top >= 5:
+            self.top_logprobs_high += 1
+        self.top_logprobs_max = max(self.top_logprobs_max, top)
+        bias = req.get("logit_bias")
+        if bias:
+            self.logit_bias += 1
+            keys = tuple(sorted(str(k) for k in bias))
+            if any(isinstance(v, (int, float)) and abs(v) >= 50 for v in bias.values()):
+                self.bias_extreme += 1
+            for key in keys[:64]:
+                _add_capped(self.bias_tokens, key)
+            variants = self.bias_variants.get(pf.shape_key)
+            if variants is None and len(self.bias_variants) < 256:
+                variants = self.bias_variants[pf.shape_key] = set()
+            if variants is not None and len(variants) < 64:
+                variants.add(hash(keys))
+        temperature = req.get("temperature")
+        if temperature is not None:
+            if temperature == 0:
+                self.temperature_zero += 1
+            _add_capped(self.temperatures, round(float(temperature), 2))
+        if req.get("stream"):
+            self.streamed += 1
+
+        self.cot += pf.cot
+        self.identity += pf.identity
+        self.output_max += pf.output_max
+        self.synthetic += pf.synthetic
+        self.bench_format += pf.bench_format
+        self.bench_match += bench_hit
+        self.code += pf.code
+        self.chars_sum += pf.chars
+        mask = pf.task_mask
+        index = 0
+        while mask:
+            if mask & 1:
+                self.task_counts[index] += 1
+            mask >>= 1
+            index += 1
+        if len(self.prefixes) < SET_CAP or pf.prefix_key in self.prefixes:
+            self.prefixes[pf.prefix_key] += 1
+        if pf.suffix_key and (len(self.suffixes) < SET_CAP or pf.suffix_key in self.suffixes):
+            self.suffixes[pf.suffix_key] += 1
+        if pf.shape_key in self.shapes:
+            self.near_dup += 1
+        else:
+            _add_capped(self.shapes, pf.shape_key)
+        _add_capped(self.first_words, pf.first_word)
+
+        messages = req.get("messages")
+        if not isinstance(messages, list) or sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user") <= 1:
+            self.single_turn += 1
+        system = event.system_text if isinstance(messages, list) else ""
+        if system:
+            _add_capped(self.system_prompts, hash(system[:500]))
+
+        _add_capped(self.ips, event.ip)
+        _add_capped(self.prefixes_net, ip_prefix(event.ip))
+        _add_capped(self.user_agents, event.user_agent)
+        _add_capped(self.api_keys, event.api_key_id)
+        _add_capped(self.orgs, event.org_id)
+        account = event.account or {}
+        _add_capped(self.payments, account.get("payment_fingerprint"))
+        _add_capped(self.email_domains, (account.get("email_domain") or "").lower() or None)
+        if self.created_at is None and account.get("created_at"):
+            try:
+                self.created_at = datetime.fromisoformat(account["created_at"]).timestamp()
+            except (TypeError, ValueError):
+                pass
+        if self.created_at is not None and ts - self.created_at < 86400:
+            self.first_day_requests += 1
+        profile = (max_tokens // 256, round(float(temperature), 1) if temperature is not None else None, n_choices, bool(req.get("logprobs")), bool(bias))
+        if len(self.sampling_profiles) < 64 or profile in self.sampling_profiles:
+            self.sampling_profiles[profile] += 1
+
+        for reason, hit in (("cot", pf.cot), ("identity", pf.identity), ("output_max", pf.output_max), ("synthetic", pf.synthetic), ("bench_match", bench_hit)):
+            if hit:
+                bucket = self.examples.setdefault(reason, [])
+                if len(bucket) < EXAMPLE_CAP:
+                    bucket.append(prompt[:300])
+        bucket = self.examples.setdefault("any", [])
+        if len(bucket) < EXAMPLE_CAP:
+            bucket.append(prompt[:300])
+
+    # ------------------------------------------------------------------
+    def merge(self, other: "AccountState") -> None:
+        """Fold another account into this one (campaign-level view)."""
+        if other.n == 0:
+            return
+        self.first_ts = other.first_ts if self.n == 0 else min(self.first_ts, other.first_ts)
+        self.last_ts = max(self.last_ts, other.last_ts)
+        for name in (
+            "n", "cost", "prompt_tokens", "completion_tokens", "max_tokens_high", "max_tokens_tiny", "max_tokens_sum",
+            "n_gt1", "n_sum", "logprobs", "top_logprobs_high", "logit_bias", "bias_extreme", "temperature_zero", "streamed",
+            "cot", "identity", "output_max", "synthetic", "bench_format", "bench_match", "code", "near_dup", "single_turn",
+            "chars_sum", "first_day_requests", "members",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # gaps: pooled per-account statistics (a campaign's own arrivals interleave)
+        total = self.gap_n + other.gap_n
+        if total:
+            delta = other.gap_mean - self.gap_mean
+            mean = self.gap_mean + delta * other.gap_n / total
+            self.gap_m2 += other.gap_m2 + delta * delta * self.gap_n * other.gap_n / total
+            self.gap_mean, self.gap_n = mean, total
+        self.top_logprobs_max = max(self.top_logprobs_max, other.top_logprobs_max)
+        self.hours = [a + b for a, b in zip(self.hours, other.hours)]
+        self.task_counts = [a + b for a, b in zip(self.task_counts, other.task_counts)]
+        self.prefixes.update(other.prefixes)
+        self.suffixes.update(other.suffixes)
+        self.sampling_profiles.update(other.sampling_profiles)
+        for name in ("days", "bias_tokens", "temperatures", "first_words", "system_prompts", "ips", "prefixes_net",
+                     "user_agents", "api_keys", "payments", "email_domains", "orgs"):
+            target = getattr(self, name)
+            for value in getattr(other, name):
+                _add_capped(target, value)
+        duplicate_shapes = len(self.shapes & other.shapes)
+        self.near_dup += duplicate_shapes
+        for value in other.shapes:
+            _add_capped(self.shapes, value)
+        for key, variants in other.bias_variants.items():
+            self.bias_variants.setdefault(key, set()).update(variants)
+        for reason, prompts in other.examples.items():
+            bucket = self.examples.setdefault(reason, [])
+            bucket.extend(prompts[: max(0, EXAMPLE_CAP - len(bucket))])
+
+    # ------------------------------------------------------------------
+    def features(self) -> dict[str, float]:
+        """Numbers the detectors read. Rates are per request so accounts of any size compare."""
+        n = max(self.n, 1)
+        span_h = max((self.last_ts - self.first_ts) / 3600.0, 1.0 / 60)
+        active_days = max(len(self.days), 1)
+        gap_std = math.sqrt(self.gap_m2 / self.gap_n) if self.gap_n > 1 else 0.0
+        top_prefix = self.prefixes.most_common(1)[0][1] if self.prefixes else 0
+        top_suffix = self.suffixes.most_common(1)[0][1] if self.suffixes else 0
+        top_profile = self.sampling_profiles.most_common(1)[0][1] if self.sampling_profiles else 0
+        carlini_sweeps = sum(1 for v in self.bias_variants.values() if len(v) >= 3)
+        per_member = max(self.members, 1)
+        reuse_floor = max(3, 0.01 * n)
+        reused_prefix = [c for c in self.prefixes.values() if c >= reuse_floor]
+        reused_suffix = [c for c in self.suffixes.values() if c >= reuse_floor]
+        return {
+            "reused_templates": float(max(len(reused_prefix), len(reused_suffix))),
+            "templated_share": max(sum(reused_prefix), sum(reused_suffix)) / n,
+            "requests": float(self.n),
+            "requests_per_member": self.n / per_member,
+            "members": float(self.members),
+            "active_days": float(active_days),
+            "span_hours": span_h,
+            "requests_per_hour": self.n / span_h,
+            "requests_per_active_day": self.n / active_days / per_member,
+            "cost_usd": self.cost,
+            "cost_per_member": self.cost / per_member,
+            "cost_per_request": self.cost / n,
+            "prompt_tokens": float(self.prompt_tokens),
+            "completion_tokens": float(self.completion_tokens),
+            "completion_tokens_per_request": self.completion_tokens / n,
+            "output_input_ratio": self.completion_tokens / max(self.prompt_tokens, 1),
+            "interarrival_cv": gap_std / self.gap_mean if self.gap_mean > 0 and self.gap_n > 2 else 1.0,
+            "hour_entropy": _entropy(self.hours),
+            "active_hours": float(sum(1 for h in self.hours if h)),
+            "night_share": sum(self.hours[0:6]) / n,
+            "max_tokens_high_rate": self.max_tokens_high / n,
+            "max_tokens_tiny_rate": self.max_tokens_tiny / n,
+            "mean_max_tokens": self.max_tokens_sum / n,
+            "n_gt1_rate": self.n_gt1 / n,
+            "mean_n": self.n_sum / n,
+            "logprobs_rate": self.logprobs / n,
+            "top_logprobs_high_rate": self.top_logprobs_high / n,
+            "top_logprobs_max": float(self.top_logprobs_max),
+            "logit_bias_rate": self.logit_bias / n,
+            "bias_extreme_rate": self.bias_extreme / n,
+            "bias_distinct_tokens": float(len(self.bias_tokens)),
+            "bias_sweep_prompts": float(carlini_sweeps),
+            "temperature_zero_rate": self.temperature_zero / n,
+            "temperature_distinct": float(len(self.temperatures)),
+            "stream_rate": self.streamed / n,
+            "cot_rate": self.cot / n,
+            "identity_rate": self.identity / n,
+            "output_max_rate": self.output_max / n,
+            "synthetic_rate": self.synthetic / n,
+            "bench_format_rate": self.bench_format / n,
+            "bench_match_rate": self.bench_match / n,
+            "bench_matches": float(self.bench_match),
+            "code_rate": self.code / n,
+            "task_entropy": _entropy(self.task_counts),
+            "task_kinds": float(sum(1 for c in self.task_counts if c)),
+            "top_prefix_share": top_prefix / n,
+            "distinct_prefix_ratio": len(self.prefixes) / n,
+            "top_suffix_share": top_suffix / n,
+            "near_dup_rate": self.near_dup / n,
+            "topic_spread": len(self.first_words) / n,
+            "single_turn_rate": self.single_turn / n,
+            "system_prompts": float(len(self.system_prompts)),
+            "mean_prompt_chars": self.chars_sum / n,
+            "top_profile_share": top_profile / n,
+            "ips": float(len(self.ips)),
+            "ip_prefixes": float(len(self.prefixes_net)),
+            "user_agents": float(len(self.user_agents)),
+            "api_keys": float(len(self.api_keys)),
+            "account_age_days_at_first": (self.first_ts - self.created_at) / 86400.0 if self.created_at else -1.0,
+            "first_day_requests": float(self.first_day_requests),
+        }

@@ -1,0 +1,158 @@
+"""Per-prompt text features: cheap, stable, computed once per request.
+
+They feed the per-account state. Everything here must run at tens of thousands of
+prompts per second, so it uses compiled regular expressions and crc32 hashes
+(stable across processes, unlike Python's `hash`) rather than models.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[a-z0-9']+")
+_DIGITS = re.compile(r"\d+")
+
+# Phrasing that asks the model to expose its reasoning (reasoning-trace coercion).
+COT = re.compile(
+    r"step[- ]by[- ]step|show (all )?(of )?(your|the) (work|reasoning|steps|thought)|explain (your|the) reasoning"
+    r"|chain[- ]of[- ]thought|let'?s think|think (carefully|it through|through)|reason(ing)? (through|out|step)"
+    r"|walk (me )?through (your|the) (reasoning|solution|steps)|full (reasoning|derivation|thought process)"
+    r"|thought process|before (giving|stating|writing) (the|your) (final )?answer|<think>|detailed rationale"
+    r"|justify each step|reasoning trace",
+
+)
+# Questions about the model itself, its instructions or training (identity / system-prompt probing).
+IDENTITY = re.compile(
+    r"(what|which) (language )?(model|llm|ai|version)( are you| is this| powers)|who (made|created|trained|built|developed) you"
+    r"|your (system prompt|initial instructions|hidden instructions|training data|knowledge cut-?off|architecture|parameters count|model name)"
+    r"|(repeat|print|reveal|show) (the|your) (words|text|instructions|prompt|system prompt)( above)?"
+    r"|ignore (all |the |your )?(previous|prior|above) instructions|are you (gpt|chatgpt|claude|llama|gemini|mistral|qwen)"
+    r"|what is your (name|cutoff|context window)|which company",
+
+)
+# Requests engineered to get the most tokens out of every call (output maximising).
+OUTPUT_MAX = re.compile(
+    r"as (long|detailed|comprehensive|thorough(ly)?) as possible|in (great|full|exhaustive|extensive|maximum) detail"
+    r"|at least \d{3,} words|(do not|don't|never) (truncate|stop early|summari[sz]e|abbreviate)|be exhaustive"
+    r"|(comprehensive|exhaustive|complete) (answer|response|explanation|coverage)|maximum length|very long (answer|response)"
+    r"|cover every (aspect|detail)",
+
+)
+# Markers of synthetic-data generation templates (self-instruct / Alpaca / Orca / FLAN style).
+SYNTHETIC = re.compile(
+    r"^\s*(#{2,3} ?)?(instruction|input|response|task|context)\s*:|below is an instruction that describes a task"
+    r"|write a response that appropriately completes|generate (\d+|a list of|diverse|new|more) (instructions|tasks|examples|questions|prompts)"
+    r"|come up with (a set of|\d+|diverse)|you are an ai assistant\. (user|you) will|you will be given a (task|definition)"
+    r"|provide a (detailed|long) answer so (the )?user|think like you are answering to a five year old"
+    r"|here are the requirements|answer the following (question|instruction)s?\s*[:.]",
+    re.M,
+)
+# Shapes of benchmark items: multiple choice, "Q:/A:", code stubs, final-answer markers.
+BENCH_FORMAT = re.compile(
+    r"^\s*(question|q|problem)\s*:|^\s*\(?[a-e]\)\s|answer choices|^options:|choose the (correct|best) (answer|option)"
+    r"|^\s*def \w+\(.*\)( -> .*)?:\s*$|^\s*>>> |the answer is|####|^\s*a:\s*$",
+    re.M,
+)
+CODE = re.compile(r"```|\bdef \w+\(|\bclass \w+[:(]|#include|\bfunction \w+\(|;\s*$|\breturn\b", re.M)
+
+# A small taxonomy of task kinds: a harvest sweeps it evenly, a person dwells in a few cells.
+# Looked up word by word (a dict hit per word), which is far cheaper than one regex per kind.
+_TASK_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "function", "python", "javascript", "sql", "program", "script", "regex", "bug", "compile", "java", "rust", "api", "algorithm"),
+    "math": ("calculate", "solve", "equation", "sum", "percent", "probability", "integral", "prime", "multiply", "divide", "math"),
+    "write": ("write", "compose", "draft", "poem", "story", "essay", "letter", "email", "song", "haiku", "slogan", "tweet", "limerick"),
+    "rewrite": ("rewrite", "paraphrase", "rephrase", "edit", "improve", "proofread", "simplify", "shorten"),
+    "summarise": ("summarize", "summarise", "summary", "tldr", "recap"),
+    "translate": ("translate", "translation", "french", "spanish", "german", "chinese", "japanese", "italian"),
+    "classify": ("classify", "categorize", "categorise", "sentiment", "label", "category"),
+    "extract": ("extract", "identify", "find", "pick", "entities", "detect"),
+    "explain": ("explain", "why", "describe", "define", "meaning", "what"),
+    "advice": ("should", "recommend", "advice", "tips", "suggest", "help"),
+    "brainstorm": ("brainstorm", "ideas", "list", "generate", "come"),
+    "reason": ("logic", "puzzle", "riddle", "deduce", "infer", "argument", "true", "false"),
+    "compare": ("compare", "contrast", "difference", "versus", "vs", "pros", "cons"),
+    "roleplay": ("pretend", "roleplay", "act", "imagine", "character"),
+}
+TASK_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(_TASK_WORDS.items())
+_WORD_TASK_BIT = {word: 1 << index for index, (_, words) in enumerate(TASK_KINDS) for word in words}
+TASK_INDEX = {name: i for i, (name, _) in enumerate(TASK_KINDS)}
+
+
+@dataclass(slots=True)
+class PromptFeatures:
+    """What one prompt says about the request, in numbers and hashes."""
+
+    chars: int
+    words: int
+    cot: bool
+    identity: bool
+    output_max: bool
+    synthetic: bool
+    bench_format: bool
+    code: bool
+    task_mask: int  # bit i set: task kind i present
+    prefix_key: int  # crc32 of the first words, digits masked: template prefix
+    suffix_key: int  # crc32 of the last words: template suffix
+    shape_key: int  # crc32 of the digit-masked full text: near-duplicates
+    first_word: int  # crc32 of the first content word: topical spread proxy
+
+
+# Cheap substring guards: a pattern is searched only if one of its hint words occurs.
+_COT_HINTS = ("step", "reason", "think", "thought", "chain", "walk", "rationale", "justify", "derivation")
+_IDENTITY_HINTS = ("you", "model", "instruction", "prompt", "which company", "cutoff", "above")
+_OUTPUT_HINTS = ("possible", "detail", "words", "truncat", "stop", "summar", "abbreviat", "exhaustive", "comprehensive", "complete", "maximum", "long", "cover every")
+_SYNTHETIC_HINTS = (":", "instruction", "generate", "come up", "you will", "provide a", "five year", "requirements", "answer the following")
+_BENCH_HINTS = (":", ")", "answer", "options", "choose", ">>>", "####", "def ")
+_CODE_HINTS = ("```", "def ", "class ", "#include", "function ", ";", "return")
+
+
+def _has(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
+    for text in texts:
+        if any(h in text for h in hints) and pattern.search(text) is not None:
+            return True
+    return False
+
+
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
+    lowered = text.lower()
+    masked = _WORD.findall(_DIGITS.sub("0", lowered[:4000]))
+    words = masked
+    head = " ".join(masked[:affix_words])
+    tail = " ".join(masked[-affix_words:]) if len(masked) > affix_words * 2 else ""
+    sample = lowered[:2000]
+    tail_sample = lowered[-600:]
+    mask = 0
+    bits = _WORD_TASK_BIT
+    for word in words[:300]:
+        bit = bits.get(word)
+        if bit:
+            mask |= bit
+    return PromptFeatures(
+        chars=len(text),
+        words=len(words),
+        cot=_has(COT, _COT_HINTS, sample, tail_sample),
+        identity=_has(IDENTITY, _IDENTITY_HINTS, sample),
+        output_max=_has(OUTPUT_MAX, _OUTPUT_HINTS, sample, tail_sample),
+        synthetic=_has(SYNTHETIC, _SYNTHETIC_HINTS, sample),
+        bench_format=_has(BENCH_FORMAT, _BENCH_HINTS, sample),
+        code=_has(CODE, _CODE_HINTS, lowered[:3000]),
+        task_mask=mask,
+        prefix_key=_crc(head),
+        suffix_key=_crc(tail),
+        shape_key=_crc(" ".join(masked[:200])),
+        first_word=_crc(next((w for w in words if len(w) > 3), "")),
+    )
+
+
+def word_shingles(text: str, size: int = 5, limit: int = 400) -> list[int]:
+    """crc32 hashes of word n-grams (digits masked) — for benchmark matching and MinHash."""
+    words = _WORD.findall(_DIGITS.sub("0", text[: limit * 12].lower()))[:limit]
+    if len(words) < size:
+        return [_crc(" ".join(words))] if words else []
+    return [_crc(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)]

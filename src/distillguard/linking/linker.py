@@ -1,0 +1,153 @@
+"""Campaign linking: one actor behind many accounts, found as one campaign.
+
+Accounts are joined when they share *two independent* things at once (an egress IP
+and a client; a payment instrument and a creation burst; a prompt-template family and
+a sampling profile …), or one thing that alone identifies an actor (a payment
+instrument). One shared attribute is not enough: a university NAT shares an IP, a
+webmail domain is shared by millions. Joining is a union-find over combined keys, so
+it is linear in accounts and works incrementally (the replay engine and the gateway
+call `observe` as accounts evolve). Each join records why, for the evidence view.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from distillguard.features.account import AccountState
+
+WEBMAIL = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "proton.me", "protonmail.com",
+    "icloud.com", "me.com", "aol.com", "qq.com", "163.com", "126.com", "mail.ru", "yandex.ru", "gmx.de", "gmx.net", "web.de",
+})
+# Pairs of attribute kinds that do not count as independent, or that legit populations share at scale.
+_EXCLUDED_PAIRS = frozenset({
+    frozenset({"ip", "net"}), frozenset({"ua", "profile"}), frozenset({"ua", "band"}), frozenset({"band"}),
+})
+_ALONE = frozenset({"payment"})  # kinds that link on their own
+_PRIME = (1 << 61) - 1
+_PERMS = [((i * 0x9E3779B1 + 7) % _PRIME | 1, (i * 0x85EBCA77 + 13) % _PRIME) for i in range(1, 17)]
+
+
+def template_bands(state: AccountState, rows: int = 2) -> list[str]:
+    """LSH band keys of the MinHash of an account's recurring prompt templates."""
+    keys = [k for k, c in state.prefixes.most_common(24) if c >= 2]
+    if len(keys) < 2:
+        return []
+    signature = [min((a * k + b) % _PRIME for k in keys) for a, b in _PERMS]
+    return [f"{i}:{zlib.crc32(repr(signature[i:i + rows]).encode())}" for i in range(0, len(signature), rows)]
+
+
+def link_attributes(state: AccountState, bucket_minutes: int, per_type: int) -> dict[str, list[str]]:
+    """The attribute values of one account that linking compares."""
+    attributes: dict[str, list[str]] = {
+        "ip": sorted(state.ips)[:per_type],
+        "net": sorted(state.prefixes_net)[:per_type],
+        "ua": sorted(state.user_agents)[:2],
+        "payment": sorted(state.payments)[:2],
+        "domain": [d for d in sorted(state.email_domains) if d not in WEBMAIL][:1],
+        "band": template_bands(state),
+    }
+    if state.created_at is not None:
+        attributes["created"] = [str(int(state.created_at // (bucket_minutes * 60)))]
+    if state.sampling_profiles:
+        profile, _ = state.sampling_profiles.most_common(1)[0]
+        max_bucket, temperature, n, logprobs, bias = profile
+        if max_bucket >= 8 or n > 1 or logprobs or bias:  # only distinctive profiles link
+            attributes["profile"] = [repr(profile)]
+    return {k: v for k, v in attributes.items() if v}
+
+
+@dataclass
+class CampaignLinker:
+    bucket_minutes: int = 10
+    per_type: int = 4
+    parent: dict[str, str] = field(default_factory=dict)
+    owner: dict[tuple, str] = field(default_factory=dict)
+    seen_keys: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    reasons: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    edges: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    version: int = 0  # bumps on every union, so callers know when campaigns changed
+
+    # -- union-find ------------------------------------------------------------
+    def find(self, account: str) -> str:
+        parent = self.parent.setdefault(account, account)
+        if parent == account:
+            return account
+        root = self.find(parent)
+        self.parent[account] = root
+        return root
+
+    def _union(self, a: str, b: str, reason: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if ra > rb:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.reasons[ra].update(self.reasons.pop(rb, Counter()))
+        self.reasons[ra][reason] += 1
+        merged = self.edges.pop(rb, [])
+        self.edges[ra].extend(merged[: max(0, 400 - len(self.edges[ra]))])
+        if len(self.edges[ra]) < 400:
+            self.edges[ra].append((a, b, reason))
+        self.version += 1
+
+    # -- observing accounts ------------------------------------------------------
+    def observe(self, state: AccountState) -> None:
+        account = state.account_id
+        self.find(account)
+        attributes = link_attributes(state, self.bucket_minutes, self.per_type)
+        seen = self.seen_keys[account]
+        keys: list[tuple[tuple, str]] = []
+        for kind in _ALONE & attributes.keys():
+            keys.extend(((kind, value), kind) for value in attributes[kind])
+        for kind_a, kind_b in itertools.combinations(sorted(attributes), 2):
+            if frozenset({kind_a, kind_b}) in _EXCLUDED_PAIRS:
+                continue
+            for value_a in attributes[kind_a]:
+                for value_b in attributes[kind_b]:
+                    keys.append(((kind_a, value_a, kind_b, value_b), f"{kind_a}+{kind_b}"))
+        for key, reason in keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            other = self.owner.setdefault(key, account)
+            if other != account:
+                self._union(account, other, reason)
+
+    # -- reading campaigns -----------------------------------------------------
+    def campaigns(self, min_size: int = 2) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for account in self.parent:
+            groups[self.find(account)].append(account)
+        return {root: sorted(members) for root, members in groups.items() if len(members) >= min_size}
+
+    def evidence(self, root: str) -> dict[str, Any]:
+        root = self.find(root)
+        return {"link_reasons": dict(self.reasons.get(root, {})),
+                "sample_links": [{"a": a, "b": b, "shared": r} for a, b, r in self.edges.get(root, [])[:25]]}
+
+
+def campaign_id_for(members: list[str]) -> str:
+    """A stable, opaque id from the campaign's earliest member (no raw identifiers)."""
+    return "camp-" + format(zlib.crc32(min(members).encode()), "08x")
+
+
+def campaign_extras(members: list[AccountState]) -> dict[str, float]:
+    """Collective features only a group has: creation burst, declared organisations, size."""
+    created = sorted(s.created_at for s in members if s.created_at is not None)
+    burst = 0
+    left = 0
+    for right in range(len(created)):
+        while created[right] - created[left] > 86400:
+            left += 1
+        burst = max(burst, right - left + 1)
+    return {
+        "members": float(len(members)),
+        "creation_burst_share": burst / len(members) if members else 0.0,
+        "declared_org_share": sum(1 for s in members if s.orgs) / len(members) if members else 0.0,
+    }

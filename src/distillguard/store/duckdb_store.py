@@ -1,0 +1,131 @@
+"""The embedded store: one DuckDB file with events, features, verdicts, campaigns and scan state.
+
+Tables (the dashboard and other tools read these; columns are additive-only):
+  scans(scan_id, started_at, finished_at, inputs, events_new, rejects, accounts, flagged, mode)
+  events(request_id, ts, account_id, ip, user_agent, endpoint, model, prompt, prompt_tokens,
+         completion_tokens, cost_usd, status, max_tokens, temperature, n, logprobs, logit_bias)
+  account_features(account_id, <one DOUBLE column per feature>)      -- latest scan
+  verdicts(account_id, risk, flagged, campaign_id, account_risk, campaign_risk, requests,
+           first_flag_request_id, first_flag_ts, requests_before_flag, findings JSON, scan_id)
+  campaigns(campaign_id, risk, flagged, members, member_ids JSON, links JSON, findings JSON, scan_id)
+  input_progress(path, lines_done, size, head_hash)                    -- growing logs resume here
+  engine_state(id, blob)                                               -- pickled detection state
+
+A scan over a growing log reads only the lines past `input_progress` and skips request
+ids already stored, so re-running a scan is idempotent and incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+PROMPT_STORE_CHARS = 2000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scans (scan_id INTEGER, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, inputs VARCHAR,
+  events_new BIGINT, rejects BIGINT, accounts BIGINT, flagged BIGINT, mode VARCHAR);
+CREATE TABLE IF NOT EXISTS events (request_id VARCHAR, ts TIMESTAMPTZ, account_id VARCHAR, ip VARCHAR, user_agent VARCHAR,
+  endpoint VARCHAR, model VARCHAR, prompt VARCHAR, prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd DOUBLE,
+  status INTEGER, max_tokens INTEGER, temperature DOUBLE, n INTEGER, logprobs BOOLEAN, logit_bias BOOLEAN);
+CREATE TABLE IF NOT EXISTS verdicts (account_id VARCHAR, risk DOUBLE, flagged BOOLEAN, campaign_id VARCHAR,
+  account_risk DOUBLE, campaign_risk DOUBLE, requests BIGINT, first_flag_request_id VARCHAR, first_flag_ts VARCHAR,
+  requests_before_flag BIGINT, findings JSON, scan_id INTEGER);
+CREATE TABLE IF NOT EXISTS campaigns (campaign_id VARCHAR, risk DOUBLE, flagged BOOLEAN, members INTEGER, member_ids JSON,
+  links JSON, findings JSON, scan_id INTEGER);
+CREATE TABLE IF NOT EXISTS input_progress (path VARCHAR, lines_done BIGINT, size BIGINT, head_hash VARCHAR);
+CREATE TABLE IF NOT EXISTS engine_state (id INTEGER, blob BLOB);
+"""
+
+EVENT_SCHEMA = pa.schema([
+    ("request_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")), ("account_id", pa.string()), ("ip", pa.string()),
+    ("user_agent", pa.string()), ("endpoint", pa.string()), ("model", pa.string()), ("prompt", pa.string()),
+    ("prompt_tokens", pa.int32()), ("completion_tokens", pa.int32()), ("cost_usd", pa.float64()), ("status", pa.int32()),
+    ("max_tokens", pa.int32()), ("temperature", pa.float64()), ("n", pa.int32()), ("logprobs", pa.bool_()), ("logit_bias", pa.bool_()),
+])
+
+
+def head_hash(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read(65536)).hexdigest()
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self.con.execute(_SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- incremental reading ----------------------------------------------------
+    def lines_done(self, path: Path) -> int:
+        """Lines of `path` already scanned, if the file is the same log grown (same head)."""
+        row = self.con.execute("SELECT lines_done, head_hash FROM input_progress WHERE path = ?", [str(path.resolve())]).fetchone()
+        if row is None or row[1] != head_hash(path):
+            return 0
+        return int(row[0])
+
+    def set_lines_done(self, path: Path, lines: int) -> None:
+        key = str(path.resolve())
+        self.con.execute("DELETE FROM input_progress WHERE path = ?", [key])
+        self.con.execute("INSERT INTO input_progress VALUES (?, ?, ?, ?)", [key, lines, path.stat().st_size, head_hash(path)])
+
+    def known_request_ids(self) -> set[str]:
+        return {row[0] for row in self.con.execute("SELECT request_id FROM events").fetchall()}
+
+    # -- writing -------------------------------------------------------------------
+    def append_events(self, columns: dict[str, list]) -> None:
+        if not columns["request_id"]:
+            return
+        table = pa.Table.from_pydict(columns, schema=EVENT_SCHEMA)
+        self.con.register("_new_events", table)
+        self.con.execute("INSERT INTO events SELECT * FROM _new_events")
+        self.con.unregister("_new_events")
+
+    def save_engine(self, engine: Any) -> None:
+        blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
+        self.con.execute("DELETE FROM engine_state")
+        self.con.execute("INSERT INTO engine_state VALUES (1, ?)", [blob])
+
+    def load_engine(self) -> Any | None:
+        row = self.con.execute("SELECT blob FROM engine_state WHERE id = 1").fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def next_scan_id(self) -> int:
+        return int(self.con.execute("SELECT coalesce(max(scan_id), 0) + 1 FROM scans").fetchone()[0])
+
+    def write_results(self, scan_id: int, verdicts: list[dict], campaigns: list[dict], features: dict[str, dict[str, float]]) -> None:
+        con = self.con
+        con.execute("DELETE FROM verdicts")
+        rows = [(
+            v["account_id"], v["risk"], v["flagged"], v.get("campaign_id"), v.get("account_risk"), v.get("campaign_risk"), v.get("requests"),
+            v.get("first_flag_request_id"), v.get("first_flag_ts"), v.get("requests_before_flag"), json.dumps(v.get("findings", [])), scan_id,
+        ) for v in verdicts]
+        if rows:
+            con.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("DELETE FROM campaigns")
+        rows = [(c["campaign_id"], c["risk"], c["flagged"], c["members"], json.dumps(c["member_ids"]), json.dumps(c["links"]),
+                 json.dumps(c["findings"]), scan_id) for c in campaigns]
+        if rows:
+            con.executemany("INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if features:
+            names = sorted(next(iter(features.values())).keys())
+            table = pa.table({"account_id": list(features), **{n: [float(f.get(n, 0.0)) for f in features.values()] for n in names}})
+            con.register("_features", table)
+            con.execute("CREATE OR REPLACE TABLE account_features AS SELECT * FROM _features")
+            con.unregister("_features")
+
+    def record_scan(self, scan_id: int, started: datetime, inputs: list[str], events_new: int, rejects: int, accounts: int,
+                    flagged: int, mode: str) -> None:
+        self.con.execute("INSERT INTO scans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [scan_id, started, datetime.now(timezone.utc), json.dumps(inputs), events_new, rejects, accounts, flagged, mode])
