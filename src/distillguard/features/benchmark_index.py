@@ -46,6 +46,8 @@ def _records_from_bytes(name: str, data: bytes) -> Iterator[dict]:
         for item in value if isinstance(value, list) else ():
             if isinstance(item, dict):
                 yield item
+            elif isinstance(item, str):
+                yield {"text": item}
 
 
 def iter_benchmark_texts(paths: Iterable[Path]) -> Iterator[str]:

@@ -7,7 +7,11 @@ A `PromptSource` yields prompts for one kind of traffic. The real-corpus sources
 from __future__ import annotations
 
 import random
+import re
 from typing import Protocol
+
+
+CODE_HINT = re.compile(r"```|\bdef |\bfunction\b|\bcode\b|python|javascript|sql|error|bug", re.I)
 
 
 class PromptSource(Protocol):

@@ -1,0 +1,250 @@
+"""Detection benchmark on traffic built from the real corpora, with baselines in the same run.
+
+    .venv/bin/python -m bench.detection_bench --data-dir ../shared/data [--quick]
+
+Tuning traffic uses the `tune` sources, reported traffic the `heldout` sources (see
+distillguard/simulate/corpora.py). The policy threshold and the baselines' thresholds
+are set on tuning traffic only. Grid: every attack strategy x sybils {1, 10, 100, 1000}
+x pacing {bursty, diurnal}; diurnal campaigns also mix in 25% cover traffic and
+paraphrase their wrappers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from bench import baselines
+from bench.results_io import BENCH_DIR, update_section
+from distillguard.bench_metrics import evaluate, load_labels, tpr_at_fpr
+from distillguard.detectors.registry import REGISTRY, load_config
+from distillguard.pipeline import scan
+from distillguard.simulate.corpora import apply_corpora, benchmark_paths
+from distillguard.simulate.simulator import ATTACK_STRATEGIES, CampaignSpec, SimConfig, simulate
+
+WORK = BENCH_DIR / "_work"
+SYBILS = (1, 10, 100, 1000)
+PACINGS = ("bursty", "diurnal")
+
+
+def campaign_specs(sybils: int, pacing: str, strategies=ATTACK_STRATEGIES) -> list[CampaignSpec]:
+    per_account = 2000 if sybils == 1 else 200 if sybils == 10 else 50
+    human = pacing == "diurnal"
+    return [CampaignSpec(strategy=s, sybils=sybils, requests_per_account=per_account, proxy_pool=max(3, sybils // 4),
+                         pacing=pacing, cover_share=0.25 if human else 0.0, paraphrase=human) for s in strategies]
+
+
+def build_traffic(data_dir: Path, split: str, sybils: int, pacing: str, legit: int, scale: float, seed: int) -> Path:
+    out = WORK / f"{split}-s{sybils}-{pacing}-{legit}-{scale}-{seed}"
+    if (out / "labels.jsonl").exists():
+        return out
+    config = SimConfig(seed=seed, legit_accounts=legit, volume_scale=scale, campaigns=campaign_specs(sybils, pacing))
+    apply_corpora(config, data_dir, split)
+    simulate(config, out)
+    return out
+
+
+def score_all(traffic: Path, data_dir: Path, tune_thresholds: dict[str, float] | None, replay: bool) -> dict:
+    labels = load_labels(traffic / "labels.jsonl")
+    t0 = time.perf_counter()
+    batch = scan(traffic / "events.jsonl", benchmark_paths=benchmark_paths(data_dir))
+    batch_seconds = time.perf_counter() - t0
+    result = {"events": batch.stats["events"], "batch_seconds": round(batch_seconds, 2), "distillguard": evaluate(batch.verdicts, labels)}
+    usage, prompts = baselines.account_usage_and_prompts(traffic / "events.jsonl")
+    legit = {a for a, l in labels.items() if l["label"] == "legit"}
+    method_scores = {"volume_rule": baselines.volume_rule_scores(usage), "isolation_forest": baselines.isolation_forest_scores(usage),
+                     "prada": baselines.prada_scores(prompts)}
+    thresholds = tune_thresholds or {m: baselines.threshold_for_fpr(s, legit) for m, s in method_scores.items()}
+    for method, scores in method_scores.items():
+        verdicts = [{"account_id": a, "risk": s, "flagged": s >= thresholds[method]} for a, s in scores.items()]
+        result[method] = evaluate(verdicts, labels)
+    result["_thresholds"] = thresholds
+    result["_roc"] = {m: _roc_points([(s, labels[a]["label"] == "attack") for a, s in sc.items()])
+                      for m, sc in {"distillguard": {v["account_id"]: v["risk"] for v in batch.verdicts}, **method_scores}.items()}
+    if replay:
+        t0 = time.perf_counter()
+        online = scan(traffic / "events.jsonl", replay=True, benchmark_paths=benchmark_paths(data_dir))
+        result["replay_seconds"] = round(time.perf_counter() - t0, 2)
+        result["replay"] = replay_metrics(online.verdicts, labels)
+    return result
+
+
+def _roc_points(pairs: list[tuple[float, bool]]) -> dict:
+    from sklearn.metrics import roc_curve
+
+    y = np.array([p[1] for p in pairs])
+    s = np.array([p[0] for p in pairs])
+    if y.all() or (~y).all():
+        return {}
+    fpr, tpr, _ = roc_curve(y, s)
+    return {"fpr": fpr.tolist(), "tpr": tpr.tolist()}
+
+
+def replay_metrics(verdicts: list[dict], labels: dict) -> dict:
+    before = []
+    served: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for verdict in verdicts:
+        label = labels.get(verdict["account_id"])
+        if not label or label["label"] != "attack":
+            continue
+        campaign = label["campaign_id"]
+        served[campaign][0] += verdict.get("served_before_flag", verdict["requests"])
+        served[campaign][1] += verdict["requests"]
+        before.append(verdict["requests_before_flag"] if verdict["requests_before_flag"] is not None else verdict["requests"])
+    leaked = {c: s / max(t, 1) for c, (s, t) in served.items()}
+    legit_flags = [v["flagged"] for v in verdicts if labels.get(v["account_id"], {}).get("label") == "legit"]
+    return {
+        "median_requests_before_flag": float(statistics.median(before)) if before else None,
+        "p90_requests_before_flag": float(np.percentile(before, 90)) if before else None,
+        "leaked_share_mean": float(np.mean(list(leaked.values()))) if leaked else None,
+        "leaked_share_max": float(max(leaked.values())) if leaked else None,
+        "leaked_share_by_campaign": leaked,
+        "fpr_replay": float(np.mean(legit_flags)) if legit_flags else None,
+    }
+
+
+def ablation(traffic: Path, data_dir: Path) -> dict:
+    labels = load_labels(traffic / "labels.jsonl")
+    out = {}
+    variants = {"all detectors": {}} | {f"without {name}": {"detectors": {name: {"enabled": False}}} for name in REGISTRY}
+    variants["without campaign linking"] = {"linking": {"enabled": False}}
+    for name, override in variants.items():
+        config = load_config(overrides=override)
+        batch = scan(traffic / "events.jsonl", config=config, benchmark_paths=benchmark_paths(data_dir))
+        online = scan(traffic / "events.jsonl", config=config, replay=True, benchmark_paths=benchmark_paths(data_dir))
+        metrics = evaluate(batch.verdicts, labels)
+        out[name] = {"tpr_at_fpr_0.1pct": metrics["tpr_at_fpr_0.1pct"], "auroc": metrics["auroc"],
+                     "leaked_share_mean": replay_metrics(online.verdicts, labels)["leaked_share_mean"]}
+    return out
+
+
+def _plots(cells: dict, tag: str) -> dict[str, str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = {}
+    key = next((k for k in cells if k.startswith("s100-diurnal")), next(iter(cells)))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for method, roc in cells[key]["_roc"].items():
+        if roc:
+            ax.plot(roc["fpr"], roc["tpr"], label=method)
+    ax.set_xscale("symlog", linthresh=1e-3)
+    ax.set_xlabel("FPR (symlog)")
+    ax.set_ylabel("TPR")
+    ax.set_title(f"ROC, held-out {key}")
+    ax.legend()
+    paths["roc"] = f"plots/detection_roc_{tag}.png"
+    fig.tight_layout()
+    fig.savefig(BENCH_DIR / paths["roc"], dpi=100)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for pacing in PACINGS:
+        xs, ys = [], []
+        for sybils in SYBILS:
+            cell = cells.get(f"s{sybils}-{pacing}")
+            if cell and cell.get("replay"):
+                xs.append(sybils)
+                ys.append(cell["replay"]["leaked_share_mean"])
+        if xs:
+            ax.plot(xs, ys, marker="o", label=pacing)
+    ax.set_xscale("log")
+    ax.set_xlabel("sybil accounts per campaign")
+    ax.set_ylabel("mean leaked share (replay)")
+    ax.set_title("Responses served before the flag")
+    ax.legend()
+    paths["leaked"] = f"plots/detection_leaked_{tag}.png"
+    fig.tight_layout()
+    fig.savefig(BENCH_DIR / paths["leaked"], dpi=100)
+    plt.close(fig)
+    return paths
+
+
+def run(data_dir: Path, quick: bool = False) -> dict:
+    data_dir = Path(data_dir)
+    WORK.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "plots").mkdir(exist_ok=True)
+    legit, scale = (120, 0.2) if quick else (400, 0.5)
+    sybil_grid = (1, 10) if quick else SYBILS
+    # 1. tuning traffic sets every threshold
+    tune_traffic = build_traffic(data_dir, "tune", 100 if not quick else 10, "diurnal", legit, scale, seed=11)
+    tune = score_all(tune_traffic, data_dir, None, replay=False)
+    thresholds = tune["_thresholds"]
+    # 2. held-out grid
+    cells = {}
+    for sybils in sybil_grid:
+        for pacing in PACINGS:
+            traffic = build_traffic(data_dir, "heldout", sybils, pacing, legit, scale, seed=23)
+            cells[f"s{sybils}-{pacing}"] = score_all(traffic, data_dir, thresholds, replay=True)
+            print(f"  s{sybils}-{pacing}: {json.dumps({m: round(cells[f's{sybils}-{pacing}'][m]['tpr_at_fpr_0.1pct'], 3) for m in ('distillguard', 'volume_rule', 'isolation_forest', 'prada')})}", file=sys.stderr)
+    abl = ablation(build_traffic(data_dir, "heldout", 10 if quick else 100, "diurnal", legit, scale, seed=23), data_dir) if not quick else {}
+    plots = _plots(cells, "quick" if quick else "full")
+    data = {"tune": _strip(tune), "heldout": {k: _strip(v) for k, v in cells.items()}, "ablation": abl, "quick": quick,
+            "baseline_thresholds_from_tune": thresholds}
+    if not quick:
+        update_section("detection", data, _markdown(data, plots), command="make bench  # or: .venv/bin/python -m bench.detection_bench --data-dir ../shared/data")
+    return data
+
+
+def _strip(cell: dict) -> dict:
+    return {k: v for k, v in cell.items() if k != "_roc"}
+
+
+def _markdown(data: dict, plots: dict) -> str:
+    methods = ("distillguard", "volume_rule", "isolation_forest", "prada")
+    lines = [
+        "Traffic: simulator fed with the corpora; tuned on `tune` sources (oasst, chatbot-arena-sample, codealpaca, self-instruct seeds, "
+        "gsm8k, humaneval, T0 templates 1-71), reported on **held-out** sources the detectors never saw (arena-hard-v2.0, hh-rlhf, "
+        "gpteacher, mbpp, bbh, T0 templates 72-142). All 6 attack strategies run in every cell. Diurnal cells add 25% cover traffic "
+        "and paraphrased wrappers. Baseline thresholds are set for 1% FPR on the tuning traffic; distillguard's policy threshold is "
+        "its configured default (0.5).",
+        "",
+        "### Held-out: TPR at FPR 0.1% / AUROC / campaign recall (flagged)",
+        "",
+        "| cell | " + " | ".join(methods) + " |",
+        "|---|" + "---|" * len(methods),
+    ]
+    for cell, values in data["heldout"].items():
+        lines.append(f"| {cell} | " + " | ".join(
+            f"{values[m]['tpr_at_fpr_0.1pct']:.3f} / {values[m]['auroc']:.3f} / {values[m]['campaign_recall']:.2f}" for m in methods) + " |")
+    lines += ["", "### Held-out: replay mode (distillguard, time-ordered, incremental)", "",
+              "| cell | median requests before flag | p90 | mean leaked share | max leaked share | FPR (replay) |", "|---|---|---|---|---|---|"]
+    for cell, values in data["heldout"].items():
+        r = values.get("replay") or {}
+        if r:
+            lines.append(f"| {cell} | {r['median_requests_before_flag']:.0f} | {r['p90_requests_before_flag']:.0f} | {r['leaked_share_mean']:.3f} | "
+                         f"{r['leaked_share_max']:.3f} | {r['fpr_replay']:.4f} |")
+    lines += ["", "### Held-out: flag rate per persona (distillguard, batch)", ""]
+    personas = sorted({p for v in data["heldout"].values() for p in v["distillguard"]["per_persona_flag_rate"]})
+    lines += ["| cell | " + " | ".join(personas) + " |", "|---|" + "---|" * len(personas)]
+    for cell, values in data["heldout"].items():
+        rates = values["distillguard"]["per_persona_flag_rate"]
+        lines.append(f"| {cell} | " + " | ".join(f"{rates.get(p, float('nan')):.3f}" for p in personas) + " |")
+    if data["ablation"]:
+        lines += ["", "### Ablation (held-out, 100 sybils, diurnal): what each part adds", "",
+                  "| variant | TPR at FPR 0.1% | AUROC | mean leaked share (replay) |", "|---|---|---|---|"]
+        for name, values in data["ablation"].items():
+            lines.append(f"| {name} | {values['tpr_at_fpr_0.1pct']:.3f} | {values['auroc']:.3f} | {values['leaked_share_mean']:.3f} |")
+    lines += ["", f"![ROC]({plots['roc']})", f"![leaked share]({plots['leaked']})"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    data = run(args.data_dir, args.quick)
+    print(json.dumps({k: {c: v["distillguard"]["tpr_at_fpr_0.1pct"] for c, v in data["heldout"].items()} for k in ["heldout"]}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
