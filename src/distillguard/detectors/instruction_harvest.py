@@ -22,7 +22,7 @@ class InstructionHarvestDetector(Detector):
         n = features.get("requests", 0)
         if n < self.params.get("min_requests", 10):
             return None
-        template_markers = ramp(features.get("synthetic_rate", 0.0), 0.15, 0.5)
+        template_markers = max(ramp(features.get("synthetic_rate", 0.0), 0.15, 0.5), ramp(features.get("imperative_rate", 0.0), 0.45, 0.85))
         coverage = ramp(features.get("task_entropy", 0.0), 2.3, 3.1) * ramp(features.get("topic_spread", 0.0), 0.3, 0.6)
         single = ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
@@ -32,7 +32,7 @@ class InstructionHarvestDetector(Detector):
             return None
         return self.finding(
             score,
-            {**evidence_of(features, "synthetic_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
+            {**evidence_of(features, "synthetic_rate", "imperative_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
                            "max_tokens_high_rate", "completion_tokens_per_request"),
              "examples": list(features.get("_examples", {}).get("synthetic") or features.get("_examples", {}).get("any", []))[:3]},
             f"single-turn tasks over {int(features.get('task_kinds', 0))} task kinds (entropy {features.get('task_entropy', 0):.2f} bits) "
@@ -53,10 +53,12 @@ class TemplateSweepDetector(Detector):
         share = features.get("templated_share", 0.0)
         # One dominant template is a pipeline, not a sweep.
         spread = ramp(0.7 - features.get("top_prefix_share", 0.0), 0.0, 0.4)
-        score = ramp(templates, 6, 20) * ramp(share, 0.3, 0.7) * spread * ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
+        # Evaluation runs sweep templates too, but greedily and with short answers.
+        long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), ramp(features.get("completion_tokens_per_request", 0.0), 400, 1000))
+        score = ramp(templates, 6, 20) * ramp(share, 0.3, 0.7) * spread * long_output * ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
         if score <= 0:
             return None
-        return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "requests"),
+        return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "max_tokens_high_rate", "requests"),
                             f"{int(templates)} distinct templates reused across {share:.0%} of requests")
 
 

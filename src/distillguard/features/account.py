@@ -20,7 +20,8 @@ from distillguard.events.model import ApiEvent
 from distillguard.features.text import TASK_KINDS, PromptFeatures
 
 SET_CAP = 4096  # distinct values remembered per attribute
-EXAMPLE_CAP = 5  # example prompts kept per reason
+EXAMPLE_CAP = 5
+SPREAD_WINDOW = 128  # topical spread is measured on a fixed window so it does not decay with volume  # example prompts kept per reason
 MAX_TOKENS_HIGH = 2048  # a max_tokens at or above this asks for (near) the ceiling
 
 
@@ -93,6 +94,9 @@ class AccountState:
     shapes: set = field(default_factory=set)
     near_dup: int = 0
     first_words: set = field(default_factory=set)
+    spread_distinct: int = 0  # distinct opening words among an account's first SPREAD_WINDOW prompts
+    spread_n: int = 0
+    imperative: int = 0
     single_turn: int = 0
     system_prompts: set = field(default_factory=set)
     chars_sum: int = 0
@@ -192,7 +196,12 @@ class AccountState:
             self.near_dup += 1
         else:
             _add_capped(self.shapes, pf.shape_key)
+        if self.spread_n < SPREAD_WINDOW:
+            self.spread_n += 1
+            if pf.first_word not in self.first_words:
+                self.spread_distinct += 1
         _add_capped(self.first_words, pf.first_word)
+        self.imperative += pf.imperative
 
         messages = req.get("messages")
         if not isinstance(messages, list) or sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user") <= 1:
@@ -240,7 +249,7 @@ class AccountState:
             "n", "cost", "prompt_tokens", "completion_tokens", "max_tokens_high", "max_tokens_tiny", "max_tokens_sum",
             "n_gt1", "n_sum", "logprobs", "top_logprobs_high", "logit_bias", "bias_extreme", "temperature_zero", "streamed",
             "cot", "identity", "output_max", "synthetic", "bench_format", "bench_match", "code", "near_dup", "single_turn",
-            "chars_sum", "first_day_requests", "members",
+            "chars_sum", "first_day_requests", "members", "spread_distinct", "spread_n", "imperative",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         # gaps: pooled per-account statistics (a campaign's own arrivals interleave)
@@ -336,7 +345,8 @@ class AccountState:
             "distinct_prefix_ratio": len(self.prefixes) / n,
             "top_suffix_share": top_suffix / n,
             "near_dup_rate": self.near_dup / n,
-            "topic_spread": len(self.first_words) / n,
+            "topic_spread": self.spread_distinct / max(self.spread_n, 1),
+            "imperative_rate": self.imperative / n,
             "single_turn_rate": self.single_turn / n,
             "system_prompts": float(len(self.system_prompts)),
             "mean_prompt_chars": self.chars_sum / n,

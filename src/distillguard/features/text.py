@@ -20,7 +20,8 @@ COT = re.compile(
     r"|chain[- ]of[- ]thought|let'?s think|think (carefully|it through|through)|reason(ing)? (through|out|step)"
     r"|walk (me )?through (your|the) (reasoning|solution|steps)|full (reasoning|derivation|thought process)"
     r"|thought process|before (giving|stating|writing) (the|your) (final )?answer|<think>|detailed rationale"
-    r"|justify each step|reasoning trace",
+    r"|justify each step|reasoning trace|(each|every) (single )?step"
+    r"|(show|explain|give|write out|lay out|spell out|detail)\w*\b[^.?!\n]{0,40}\b(steps?|reasoning|derivation|working|thinking|logic)\b",
 
 )
 # Questions about the model itself, its instructions or training (identity / system-prompt probing).
@@ -97,15 +98,24 @@ class PromptFeatures:
     suffix_key: int  # crc32 of the last words: template suffix
     shape_key: int  # crc32 of the digit-masked full text: near-duplicates
     first_word: int  # crc32 of the first content word: topical spread proxy
+    imperative: bool  # opens with a task verb ("Write …", "Generate …"): instruction-style
 
 
 # Cheap substring guards: a pattern is searched only if one of its hint words occurs.
-_COT_HINTS = ("step", "reason", "think", "thought", "chain", "walk", "rationale", "justify", "derivation")
+_COT_HINTS = ("step", "reason", "think", "thought", "chain", "walk", "rationale", "justify", "derivation", "working", "logic")
 _IDENTITY_HINTS = ("you", "model", "instruction", "prompt", "which company", "cutoff", "above")
 _OUTPUT_HINTS = ("possible", "detail", "words", "truncat", "stop", "summar", "abbreviat", "exhaustive", "comprehensive", "complete", "maximum", "long", "cover every")
 _SYNTHETIC_HINTS = (":", "instruction", "generate", "come up", "you will", "provide a", "five year", "requirements", "answer the following")
 _BENCH_HINTS = (":", ")", "answer", "options", "choose", ">>>", "####", "def ")
 _CODE_HINTS = ("```", "def ", "class ", "#include", "function ", ";", "return")
+
+
+IMPERATIVE_VERBS = frozenset(
+    "write create generate implement explain describe design compose list give provide develop build translate summarize "
+    "summarise classify rewrite make suggest find identify calculate convert edit construct produce outline analyze analyse "
+    "evaluate compare determine name rank sort predict propose formulate paraphrase categorize categorise extract solve "
+    "complete fill imagine pretend act brainstorm draft define detect correct transform".split()
+)
 
 
 def _has(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
@@ -147,6 +157,7 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
         suffix_key=_crc(tail),
         shape_key=_crc(" ".join(masked[:200])),
         first_word=_crc(next((w for w in words if len(w) > 3), "")),
+        imperative=bool(words) and words[0] in IMPERATIVE_VERBS,
     )
 
 
