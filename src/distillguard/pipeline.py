@@ -120,12 +120,15 @@ def scan(
     extra_detectors: list[Detector] | None = None,
     benchmark_paths: list[str | Path] | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ScanResult:
     """Scan API event logs for extraction; write verdicts (JSONL), a report and the store.
 
     `db`: DuckDB file; when it already holds an earlier scan of a growing log, only new
     lines and unseen request ids are processed (batch mode). `config`: YAML path or dict.
-    `progress`: called with the number of events processed so far.
+    `progress`: called with the number of events processed so far. `workers`: processes
+    for a fresh batch scan (default: all cores for logs over 20 MB; accounts are
+    partitioned, results are identical to one process).
     """
     started = datetime.now(timezone.utc)
     files = expand_inputs([inputs] if isinstance(inputs, (str, Path)) else inputs)
@@ -164,17 +167,45 @@ def scan(
                 store.set_lines_done(path, max(last_line, start))
 
     account_hours: dict[str, Counter] = {}
+    if workers is None:
+        import os
+
+        workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
+    parallel = (workers > 1 and not replay and not known and not engine.states and not engine._observers
+                and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
     try:
-        if replay:
+        if parallel:
+            from distillguard.parallel import run_partitioned
+
+            starts = {str(p): store.lines_done(p) if store is not None else 0 for p in files}
+            parts = run_partitioned(files, starts, workers, engine.config, store is not None, Path(rejects) if rejects else None)
+            for part in parts:
+                engine.states.update(part["states"])
+                new_events += part["events"]
+                sink.count += part["reject_count"]
+                for key, value in part["rejects_by_field"].items():
+                    sink.by_reason[key] = sink.by_reason.get(key, 0) + value
+                for batch in part["batches"]:
+                    store.append_events(batch)
+                for account_id, hours in part["hours"].items():
+                    account_hours[account_id] = Counter(hours)
+            if rejects:
+                _concat_parts(Path(rejects), workers)
+            if store is not None:
+                for path in files:
+                    store.set_lines_done(path, _count_lines(path))
+            verdicts, views = engine.finalize()
+        elif replay:
             from distillguard.replay.online import OnlineScorer
 
             scorer = OnlineScorer(engine=engine)
             served_before_flag: Counter = Counter()
             for event in _time_ordered(stream(), REORDER_WINDOW):
-                decision = scorer.process(event)
+                prompt = event.prompt_text
+                decision = scorer.process(event, prompt)
                 if not decision.flagged or decision.newly_flagged:
                     served_before_flag[event.account_id] += 1
-                columns.add(event, event.prompt_text)
+                columns.add(event, prompt)
                 account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
             engine.fit()
             verdicts = scorer.verdicts()
@@ -183,8 +214,9 @@ def scan(
             views = engine.campaigns()
         else:
             for event in stream():
-                engine.ingest(event)
-                columns.add(event, event.prompt_text)
+                prompt = event.prompt_text
+                engine.ingest(event, prompt)
+                columns.add(event, prompt)
                 account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
             verdicts, views = engine.finalize()
         columns.flush()
@@ -227,6 +259,22 @@ def scan(
 
         write_report(result, Path(report))
     return result
+
+
+def _concat_parts(path: Path, workers: int) -> None:
+    with open(path, "ab") as out:
+        for worker in range(workers):
+            part = Path(f"{path}.part{worker}")
+            if part.exists():
+                out.write(part.read_bytes())
+                part.unlink()
+
+
+def _count_lines(path: Path) -> int:
+    from distillguard.events.readers import open_binary
+
+    with open_binary(path) as handle:
+        return sum(1 for _ in handle)
 
 
 def write_verdicts(verdicts: list[dict[str, Any]], path: Path) -> None:

@@ -91,3 +91,16 @@ def test_cli_scan_and_one_line_errors(small_sim, tmp_path):
     assert missing.exit_code == 2 and "no such file" in missing.output
     for command in ([], ["scan"], ["simulate"], ["demo"]):
         assert runner.invoke(app, command + ["--help"]).exit_code == 0
+
+
+def test_parallel_scan_matches_single_process(small_sim, tmp_path):
+    log = tmp_path / "with-bad.jsonl"
+    log.write_bytes((small_sim / "events.jsonl").read_bytes() + b"{truncated\n")
+    one = scan(log, workers=1, rejects=tmp_path / "r1.jsonl")
+    two = scan(log, workers=2, rejects=tmp_path / "r2.jsonl", db=tmp_path / "p.duckdb")
+    assert one.stats["events"] == two.stats["events"] and one.stats["rejects"] == two.stats["rejects"] == 1
+    assert (tmp_path / "r2.jsonl").read_text().count("\n") == 1
+    risks_one = {v["account_id"]: round(v["risk"], 6) for v in one.verdicts}
+    risks_two = {v["account_id"]: round(v["risk"], 6) for v in two.verdicts}
+    assert risks_one == risks_two
+    assert sorted(c["campaign_id"] for c in one.campaigns) == sorted(c["campaign_id"] for c in two.campaigns)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -89,13 +89,17 @@ def _snippet(raw: bytes) -> str:
     return raw[:160].decode("utf-8", errors="replace")
 
 
-def iter_jsonl(path: Path, sink: RejectSink, start_line: int = 0) -> Iterator[tuple[int, ApiEvent]]:
-    """Yield (line number, event) for each valid record; rejects go to `sink`."""
+def iter_jsonl(path: Path, sink: RejectSink, start_line: int = 0, owns: Callable[[bytes], bool] | None = None) -> Iterator[tuple[int, ApiEvent]]:
+    """Yield (line number, event) for each valid record; rejects go to `sink`.
+
+    `owns`, when given, picks the lines this reader is responsible for (parallel scans
+    partition a file by account); other lines are skipped without being decoded.
+    """
     label = str(path)
     with open_binary(path) as raw_handle:
         handle = io.BufferedReader(raw_handle, buffer_size=1 << 20) if not isinstance(raw_handle, io.BufferedReader) else raw_handle
         for number, raw in enumerate(handle, start=1):
-            if number <= start_line:
+            if number <= start_line or (owns is not None and not owns(raw)):
                 continue
             if len(raw) > MAX_LINE_BYTES:
                 sink.add(Reject(label, number, "<line>", f"record of {len(raw):,} bytes exceeds the {MAX_LINE_BYTES:,}-byte limit", _snippet(raw)))
@@ -148,11 +152,11 @@ def iter_parquet(path: Path, sink: RejectSink, batch_size: int = 20_000) -> Iter
                     sink.add(Reject(label, number, exc.field, exc.reason))
 
 
-def iter_file(path: Path, sink: RejectSink, start_line: int = 0) -> Iterator[tuple[int, ApiEvent]]:
+def iter_file(path: Path, sink: RejectSink, start_line: int = 0, owns: Callable[[bytes], bool] | None = None) -> Iterator[tuple[int, ApiEvent]]:
     if path.name.lower().endswith((".parquet", ".pq")):
         yield from iter_parquet(path, sink)
     else:
-        yield from iter_jsonl(path, sink, start_line)
+        yield from iter_jsonl(path, sink, start_line, owns)
 
 
 def iter_events(paths: Iterable[Path], sink: RejectSink) -> Iterator[ApiEvent]:

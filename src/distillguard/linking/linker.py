@@ -70,11 +70,16 @@ class CampaignLinker:
     seen_keys: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     reasons: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     edges: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    members: dict[str, list] = field(default_factory=dict)  # root -> accounts, kept up to date on every union
     version: int = 0  # bumps on every union, so callers know when campaigns changed
 
     # -- union-find ------------------------------------------------------------
     def find(self, account: str) -> str:
-        parent = self.parent.setdefault(account, account)
+        parent = self.parent.get(account)
+        if parent is None:
+            self.parent[account] = account
+            self.members[account] = [account]
+            return account
         if parent == account:
             return account
         root = self.find(parent)
@@ -88,6 +93,7 @@ class CampaignLinker:
         if ra > rb:
             ra, rb = rb, ra
         self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
         self.reasons[ra].update(self.reasons.pop(rb, Counter()))
         self.reasons[ra][reason] += 1
         merged = self.edges.pop(rb, [])
@@ -121,10 +127,13 @@ class CampaignLinker:
 
     # -- reading campaigns -----------------------------------------------------
     def campaigns(self, min_size: int = 2) -> dict[str, list[str]]:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for account in self.parent:
-            groups[self.find(account)].append(account)
-        return {root: sorted(members) for root, members in groups.items() if len(members) >= min_size}
+        return {root: sorted(members) for root, members in self.members.items() if len(members) >= min_size}
+
+    def campaign_of(self, account: str, min_size: int = 2) -> tuple[str, list[str]] | None:
+        """The root and members of an account's campaign, or None when it stands alone."""
+        root = self.find(account)
+        members = self.members[root]
+        return (root, members) if len(members) >= min_size else None
 
     def evidence(self, root: str) -> dict[str, Any]:
         root = self.find(root)

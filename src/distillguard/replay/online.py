@@ -17,6 +17,7 @@ from typing import Any
 
 from distillguard.detectors.base import Detector, Finding
 from distillguard.events.model import ApiEvent
+from distillguard.linking.linker import campaign_id_for
 from distillguard.scoring.engine import Assessment, DetectionEngine
 
 
@@ -50,6 +51,7 @@ class _CampaignTrack:
     scored_events: int = 0
     members: list[str] = field(default_factory=list)
     campaign_id: str | None = None
+    pending: int = 0
 
 
 class OnlineScorer:
@@ -65,13 +67,13 @@ class OnlineScorer:
         self._next_fit = 500
 
     # -- the per-event step ----------------------------------------------------
-    def process(self, event: ApiEvent) -> AccountDecision:
+    def process(self, event: ApiEvent, prompt: str | None = None) -> AccountDecision:
         """Account for one event and return the decision that applies to *this* request.
 
         The decision uses only events up to and including this one.
         """
         engine = self.engine
-        state = engine.ingest(event)
+        state = engine.ingest(event, prompt)
         self.events_seen += 1
         if self.events_seen >= self._next_fit:
             engine.fit()
@@ -100,31 +102,37 @@ class OnlineScorer:
                                findings, state.n, newly)
 
     def _campaign_for(self, account_id: str) -> _CampaignTrack | None:
+        """The account's campaign, re-scored only when it has grown by a quarter since its last
+        assessment; a new member inherits the current assessment at once, which is what stops
+        a flagged campaign's fresh sybils on their first request."""
         engine = self.engine
         if not engine.linking_enabled:
             return None
-        root = engine.linker.find(account_id)
-        members = None
+        found = engine.linker.campaign_of(account_id, engine.min_campaign)
+        if found is None:
+            return None
+        root, members = found
         track = self.campaigns.get(root)
-        if track is None or account_id not in track.members:
-            members = engine.linker.campaigns(engine.min_campaign).get(root) if track is None or len(track.members) < 5000 else None
-            if members is None:
-                return track
-            if track is None:
-                track = self.campaigns[root] = _CampaignTrack()
-            track.members = members
-        total = sum(engine.states[m].n for m in track.members) if members is not None or track.assessment is None else None
-        if total is None:
-            track.scored_events += 0
-        events = total if total is not None else track.scored_events
-        if track.assessment is None or members is not None or events >= 1.25 * max(track.scored_events, 16):
-            from distillguard.linking.linker import campaign_id_for
-
+        if track is None:
+            track = self.campaigns[root] = _CampaignTrack()
+        events = sum(engine.states[m].n for m in members) if len(members) <= 64 or track.assessment is None else None
+        grown_members = len(members) >= 1.25 * max(len(track.members), 1) or len(track.members) < 4 <= len(members)
+        grown_events = events is not None and events >= 1.25 * max(track.scored_events, 16)
+        if track.assessment is None or grown_members or grown_events or (events is None and self._due(track)):
+            track.members = list(members)
             track.assessment = engine.assess_campaign(track.members)
             track.risk = track.assessment.risk
             track.scored_events = sum(engine.states[m].n for m in track.members)
             track.campaign_id = campaign_id_for(track.members)
         return track
+
+    def _due(self, track: _CampaignTrack) -> bool:
+        """Large campaigns: re-score when their total volume has grown by a quarter (checked cheaply)."""
+        track.pending += 1
+        if track.pending < max(16, track.scored_events // 8):
+            return False
+        track.pending = 0
+        return sum(self.engine.states[m].n for m in track.members) >= 1.25 * track.scored_events
 
     # -- verdicts ----------------------------------------------------------------
     def verdict(self, account_id: str) -> dict[str, Any]:

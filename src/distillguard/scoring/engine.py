@@ -72,8 +72,9 @@ class DetectionEngine:
         self.campaign_inherit = bool(policy.get("campaign_inherit", True))
 
     # -- events ----------------------------------------------------------------
-    def ingest(self, event: ApiEvent) -> AccountState:
-        prompt = event.prompt_text
+    def ingest(self, event: ApiEvent, prompt: str | None = None) -> AccountState:
+        if prompt is None:
+            prompt = event.prompt_text
         features = prompt_features(prompt)
         hit = features.words >= 6 and self.index.match(prompt)
         state = self.states.get(event.account_id)
