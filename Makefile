@@ -3,22 +3,28 @@ PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 DATA    ?= ../shared/data
-STAMP   := $(VENV)/.installed
 TORCH   := torch==2.13.0
 
-.PHONY: setup demo test bench clean
+.PHONY: setup setup-core demo test bench bench-quick clean
 
-$(STAMP): pyproject.toml
+# The scan, simulator and report need only the core dependencies: `make demo` stays quick.
+$(VENV)/.core: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# CPU torch first (a local wheel); otherwise pip would pull a multi-GB CUDA build.
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Everything (services, watermarking, intel, engines, test tools). CPU torch goes first, from
+# its local wheel; otherwise a dependency would pull a multi-GB CUDA build.
+$(VENV)/.full: pyproject.toml $(VENV)/.core
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[services,watermark,intel,engines,dev]'
-	touch $(STAMP)
+	$(BIN)/pip install -q -e '.[services,watermark,intel,engines,fingerprint,dev]'
+	touch $@
 
-setup: $(STAMP)
+setup-core: $(VENV)/.core
+setup: $(VENV)/.full
 
-demo: setup
+demo: setup-core
 	$(BIN)/distillguard demo --out demo-out
 
 test: setup
@@ -27,5 +33,8 @@ test: setup
 bench: setup
 	$(BIN)/python -m bench.run_all --data-dir $(DATA)
 
+bench-quick: setup
+	$(BIN)/python -m bench.run_all --data-dir $(DATA) --quick
+
 clean:
-	rm -rf demo-out .pytest_cache
+	rm -rf demo-out .pytest_cache bench/_work

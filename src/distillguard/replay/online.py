@@ -142,6 +142,8 @@ class OnlineScorer:
         campaign = self._campaign_for(account_id)
         verdict = {
             "account_id": account_id,
+            "campaign": engine.campaign_summary(campaign.campaign_id, campaign.members, engine.linker.evidence(account_id))
+            if campaign and campaign.campaign_id else None,
             "risk": round(max(track.risk, own.risk), 6),
             "flagged": track.flagged_at is not None,
             "campaign_id": campaign.campaign_id if campaign else None,
