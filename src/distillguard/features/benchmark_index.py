@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from distillguard.features.text import word_shingles
+from distillguard.features.text import masked_words, shingles_of, word_shingles
 
 _TEXT_FIELDS = ("question", "prompt", "input", "instruction", "text", "problem", "content")
 _COMMON = -1
@@ -113,9 +113,13 @@ class BenchmarkIndex:
         """True when most of one benchmark question's shingles appear in the prompt."""
         if not self._sizes:
             return False
-        hits: Counter = Counter()
         owner = self._owner
-        for shingle in set(word_shingles(prompt, limit=120)):
+        words = masked_words(prompt, limit=160)
+        # Prefilter on every 4th shingle: a prompt that contains a question hits one of them.
+        if not any(s in owner for s in shingles_of(words, stride=4)):
+            return False
+        hits: Counter = Counter()
+        for shingle in set(shingles_of(words)):
             qid = owner.get(shingle)
             if qid is not None and qid != _COMMON:
                 hits[qid] += 1

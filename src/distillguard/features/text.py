@@ -101,11 +101,17 @@ class PromptFeatures:
     imperative: bool  # opens with a task verb ("Write …", "Generate …"): instruction-style
 
 
-# Cheap substring guards: a pattern is searched only if one of its hint words occurs.
-_COT_HINTS = ("step", "reason", "think", "thought", "chain", "walk", "rationale", "justify", "derivation", "working", "logic")
-_IDENTITY_HINTS = ("you", "model", "instruction", "prompt", "which company", "cutoff", "above")
-_OUTPUT_HINTS = ("possible", "detail", "words", "truncat", "stop", "summar", "abbreviat", "exhaustive", "comprehensive", "complete", "maximum", "long", "cover every")
-_SYNTHETIC_HINTS = (":", "instruction", "generate", "come up", "you will", "provide a", "five year", "requirements", "answer the following")
+# Cheap guards: a pattern is searched only if one of its hint words is among the prompt's
+# words (a C-level set test) or, for punctuation-led patterns, one of its substrings occurs.
+_COT_WORDS = frozenset("step steps reason reasoning reasons think thinking thought thoughts chain walk rationale justify "
+                       "derivation working logic".split())
+_IDENTITY_WORDS = frozenset("model llm ai version made created trained built developed prompt instructions training cutoff cut "
+                            "architecture parameters words text ignore gpt chatgpt claude llama gemini mistral qwen name context "
+                            "company".split())
+_OUTPUT_WORDS = frozenset("possible detail words truncate stop summarize summarise abbreviate exhaustive comprehensive complete "
+                          "maximum long cover".split())
+_SYNTHETIC_WORDS = frozenset("instruction appropriately generate come assistant given provide five requirements following".split())
+_SYNTHETIC_LABELS = frozenset("instruction input response task context".split())
 _BENCH_HINTS = (":", ")", "answer", "options", "choose", ">>>", "####", "def ")
 _CODE_HINTS = ("```", "def ", "class ", "#include", "function ", ";", "return")
 
@@ -118,9 +124,13 @@ IMPERATIVE_VERBS = frozenset(
 )
 
 
-def _has(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
-    for text in texts:
-        if any(h in text for h in hints) and pattern.search(text) is not None:
+def _search(pattern: re.Pattern[str], *texts: str) -> bool:
+    return any(pattern.search(text) is not None for text in texts if text)
+
+
+def _has_any(text: str, hints: tuple[str, ...]) -> bool:
+    for hint in hints:
+        if hint in text:
             return True
     return False
 
@@ -136,7 +146,8 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
     head = " ".join(masked[:affix_words])
     tail = " ".join(masked[-affix_words:]) if len(masked) > affix_words * 2 else ""
     sample = lowered[:2000]
-    tail_sample = lowered[-600:]
+    tail_sample = lowered[-600:] if len(lowered) > 2000 else ""
+    vocabulary = set(words[:600])
     mask = 0
     bits = _WORD_TASK_BIT
     for word in words[:300]:
@@ -146,12 +157,13 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
     return PromptFeatures(
         chars=len(text),
         words=len(words),
-        cot=_has(COT, _COT_HINTS, sample, tail_sample),
-        identity=_has(IDENTITY, _IDENTITY_HINTS, sample),
-        output_max=_has(OUTPUT_MAX, _OUTPUT_HINTS, sample, tail_sample),
-        synthetic=_has(SYNTHETIC, _SYNTHETIC_HINTS, sample),
-        bench_format=_has(BENCH_FORMAT, _BENCH_HINTS, sample),
-        code=_has(CODE, _CODE_HINTS, lowered[:3000]),
+        cot=not _COT_WORDS.isdisjoint(vocabulary) and _search(COT, sample, tail_sample),
+        identity=not _IDENTITY_WORDS.isdisjoint(vocabulary) and _search(IDENTITY, sample),
+        output_max=not _OUTPUT_WORDS.isdisjoint(vocabulary) and _search(OUTPUT_MAX, sample, tail_sample),
+        synthetic=(not _SYNTHETIC_WORDS.isdisjoint(vocabulary) or (":" in sample and not _SYNTHETIC_LABELS.isdisjoint(vocabulary)))
+        and _search(SYNTHETIC, sample),
+        bench_format=_has_any(sample, _BENCH_HINTS) and _search(BENCH_FORMAT, sample),
+        code=_has_any(lowered[:3000], _CODE_HINTS) and _search(CODE, lowered[:3000]),
         task_mask=mask,
         prefix_key=_crc(head),
         suffix_key=_crc(tail),
@@ -161,9 +173,17 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
     )
 
 
-def word_shingles(text: str, size: int = 5, limit: int = 400) -> list[int]:
-    """crc32 hashes of word n-grams (digits masked) — for benchmark matching and MinHash."""
-    words = _WORD.findall(_DIGITS.sub("0", text[: limit * 12].lower()))[:limit]
+def masked_words(text: str, limit: int = 400) -> list[str]:
+    return _WORD.findall(_DIGITS.sub("0", text[: limit * 12].lower()))[:limit]
+
+
+def shingles_of(words: list[str], size: int = 5, stride: int = 1) -> list[int]:
+    """crc32 hashes of word n-grams (every `stride`-th one) of already masked words."""
     if len(words) < size:
         return [_crc(" ".join(words))] if words else []
-    return [_crc(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)]
+    return [_crc(" ".join(words[i : i + size])) for i in range(0, len(words) - size + 1, stride)]
+
+
+def word_shingles(text: str, size: int = 5, limit: int = 400) -> list[int]:
+    """crc32 hashes of word n-grams (digits masked) — for benchmark matching and MinHash."""
+    return shingles_of(masked_words(text, limit), size)

@@ -107,12 +107,25 @@ class Store:
     def write_results(self, scan_id: int, verdicts: list[dict], campaigns: list[dict], features: dict[str, dict[str, float]]) -> None:
         con = self.con
         con.execute("DELETE FROM verdicts")
-        rows = [(
-            v["account_id"], v["risk"], v["flagged"], v.get("campaign_id"), v.get("account_risk"), v.get("campaign_risk"), v.get("requests"),
-            v.get("first_flag_request_id"), v.get("first_flag_ts"), v.get("requests_before_flag"), json.dumps(v.get("findings", [])), scan_id,
-        ) for v in verdicts]
-        if rows:
-            con.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if verdicts:
+            table = pa.table({
+                "account_id": [v["account_id"] for v in verdicts],
+                "risk": [float(v["risk"]) for v in verdicts],
+                "flagged": [bool(v["flagged"]) for v in verdicts],
+                "campaign_id": [v.get("campaign_id") for v in verdicts],
+                "account_risk": [v.get("account_risk") for v in verdicts],
+                "campaign_risk": [v.get("campaign_risk") for v in verdicts],
+                "requests": [v.get("requests") for v in verdicts],
+                "first_flag_request_id": [v.get("first_flag_request_id") for v in verdicts],
+                "first_flag_ts": [v.get("first_flag_ts") for v in verdicts],
+                "requests_before_flag": [v.get("requests_before_flag") for v in verdicts],
+                "findings": [json.dumps(v.get("findings", [])) for v in verdicts],
+                "scan_id": [scan_id] * len(verdicts),
+            })
+            con.register("_verdicts", table)
+            con.execute("INSERT INTO verdicts SELECT account_id, risk, flagged, campaign_id, account_risk, campaign_risk, requests, "
+                        "first_flag_request_id, first_flag_ts, requests_before_flag, findings::JSON, scan_id FROM _verdicts")
+            con.unregister("_verdicts")
         con.execute("DELETE FROM campaigns")
         rows = [(c["campaign_id"], c["risk"], c["flagged"], c["members"], json.dumps(c["member_ids"]), json.dumps(c["links"]),
                  json.dumps(c["findings"]), scan_id) for c in campaigns]
