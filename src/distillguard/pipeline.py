@@ -203,7 +203,9 @@ def scan(
             for event in _time_ordered(stream(), REORDER_WINDOW):
                 prompt = event.prompt_text
                 decision = scorer.process(event, prompt)
-                if not decision.flagged or decision.newly_flagged:
+                # As requests_before_flag in the verdict spec: the request that raises the flag is the first
+                # one the policy acts on (a gateway sees its prompt and identity before forwarding it).
+                if not decision.flagged:
                     served_before_flag[event.account_id] += 1
                 columns.add(event, prompt)
                 account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1

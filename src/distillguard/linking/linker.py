@@ -26,6 +26,8 @@ WEBMAIL = frozenset({
 # Pairs of attribute kinds that do not count as independent, or that legit populations share at scale.
 _EXCLUDED_PAIRS = frozenset({
     frozenset({"ip", "net"}), frozenset({"ua", "profile"}), frozenset({"ua", "band"}), frozenset({"band"}),
+    # a shared egress (NAT, corporate proxy) plus a popular client default is common among honest users
+    frozenset({"ip", "profile"}), frozenset({"net", "profile"}),
 })
 _ALONE = frozenset({"payment"})  # kinds that link on their own
 _PRIME = (1 << 61) - 1
