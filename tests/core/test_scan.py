@@ -104,3 +104,22 @@ def test_parallel_scan_matches_single_process(small_sim, tmp_path):
     risks_two = {v["account_id"]: round(v["risk"], 6) for v in two.verdicts}
     assert risks_one == risks_two
     assert sorted(c["campaign_id"] for c in one.campaigns) == sorted(c["campaign_id"] for c in two.campaigns)
+
+
+def test_precheck_stops_a_fresh_sybil_of_a_flagged_campaign_before_it_is_served(small_sim):
+    from distillguard.events.readers import RejectSink, iter_events
+    from distillguard.replay import OnlineScorer
+
+    labels = {r["account_id"]: r for r in map(orjson.loads, (small_sim / "labels.jsonl").read_bytes().splitlines())}
+    scorer = OnlineScorer()
+    stopped_first = legit_stopped = 0
+    for event in iter_events([small_sim / "events.jsonl"], RejectSink()):
+        first_request = event.account_id not in scorer.tracks
+        before = scorer.precheck(event)
+        if first_request and before.flagged:
+            if labels[event.account_id]["label"] == "attack":
+                stopped_first += 1
+            else:
+                legit_stopped += 1
+        scorer.process(event)
+    assert stopped_first >= 3 and legit_stopped == 0

@@ -105,11 +105,9 @@ class CampaignLinker:
         self.version += 1
 
     # -- observing accounts ------------------------------------------------------
-    def observe(self, state: AccountState) -> None:
-        account = state.account_id
-        self.find(account)
+    def keys_of(self, state: AccountState) -> list[tuple[tuple, str]]:
+        """Combined link keys of an account, each with the reason it would give."""
         attributes = link_attributes(state, self.bucket_minutes, self.per_type)
-        seen = self.seen_keys[account]
         keys: list[tuple[tuple, str]] = []
         for kind in _ALONE & attributes.keys():
             keys.extend(((kind, value), kind) for value in attributes[kind])
@@ -119,7 +117,13 @@ class CampaignLinker:
             for value_a in attributes[kind_a]:
                 for value_b in attributes[kind_b]:
                     keys.append(((kind_a, value_a, kind_b, value_b), f"{kind_a}+{kind_b}"))
-        for key, reason in keys:
+        return keys
+
+    def observe(self, state: AccountState) -> None:
+        account = state.account_id
+        self.find(account)
+        seen = self.seen_keys[account]
+        for key, reason in self.keys_of(state):
             if key in seen:
                 continue
             seen.add(key)
@@ -141,6 +145,11 @@ class CampaignLinker:
         root = self.find(root)
         return {"link_reasons": dict(self.reasons.get(root, {})),
                 "sample_links": [{"a": a, "b": b, "shared": r} for a, b, r in self.edges.get(root, [])[:25]]}
+
+
+def probe_keys(state: AccountState, linker: CampaignLinker) -> list[tuple]:
+    """The keys an account would link by, without linking it (for pre-forward checks)."""
+    return [key for key, _ in linker.keys_of(state)]
 
 
 def campaign_id_for(members: list[str]) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from distillguard.detectors.base import Detector, Finding
 from distillguard.events.model import ApiEvent
+from distillguard.features.account import AccountState
 from distillguard.linking.linker import campaign_id_for
 from distillguard.scoring.engine import Assessment, DetectionEngine
 
@@ -133,6 +134,43 @@ class OnlineScorer:
             return False
         track.pending = 0
         return sum(self.engine.states[m].n for m in track.members) >= 1.25 * track.scored_events
+
+    def precheck(self, event: ApiEvent) -> AccountDecision:
+        """The decision for a request *before* it is served, without changing any state.
+
+        A gateway calls this before forwarding: an account already flagged is stopped, and
+        so is a fresh account whose identity (egress IP, client, payment instrument,
+        creation burst …) joins it to a campaign that is already flagged, on its very first
+        request. `process` must still be called once the response completes.
+        """
+        engine = self.engine
+        track = self.tracks.get(event.account_id)
+        if track is not None and track.flagged_at is not None:
+            return AccountDecision(event.account_id, track.risk, True, None, list(track.own.findings if track.own else []),
+                                   engine.states[event.account_id].n)
+        if not engine.linking_enabled:
+            return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], 0)
+        from distillguard.features.text import prompt_features
+        from distillguard.linking.linker import probe_keys
+
+        probe = AccountState(event.account_id)
+        prompt = event.prompt_text
+        probe.update(event, prompt_features(prompt), False, prompt)
+        known = engine.states.get(event.account_id)
+        if known is not None:
+            probe.merge(known)
+        best: _CampaignTrack | None = None
+        for key in probe_keys(probe, engine.linker):
+            other = engine.linker.owner.get(key)
+            if other is None or other == event.account_id:
+                continue
+            campaign = self.campaigns.get(engine.linker.find(other))
+            if campaign is not None and (best is None or campaign.risk > best.risk):
+                best = campaign
+        if best is not None and engine.campaign_inherit and best.risk >= engine.threshold:
+            return AccountDecision(event.account_id, best.risk, True, best.campaign_id, list(best.assessment.findings if best.assessment else []),
+                                   known.n if known else 0)
+        return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], known.n if known else 0)
 
     # -- verdicts ----------------------------------------------------------------
     def verdict(self, account_id: str) -> dict[str, Any]:
