@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from datasketch import MinHash
+
 from distillguard.features.account import AccountState
 
 WEBMAIL = frozenset({
@@ -30,16 +32,22 @@ _EXCLUDED_PAIRS = frozenset({
     frozenset({"ip", "profile"}), frozenset({"net", "profile"}),
 })
 _ALONE = frozenset({"payment"})  # kinds that link on their own
-_PRIME = (1 << 61) - 1
-_PERMS = [((i * 0x9E3779B1 + 7) % _PRIME | 1, (i * 0x85EBCA77 + 13) % _PRIME) for i in range(1, 17)]
+_MINHASH_PERMS = 16
+_MINHASH_SEED = 20261123
 
 
 def template_bands(state: AccountState, rows: int = 2) -> list[str]:
-    """LSH band keys of the MinHash of an account's recurring prompt templates."""
+    """LSH band keys of the MinHash of an account's recurring prompt templates.
+
+    With 8 bands of 2 rows, two accounts whose template sets have Jaccard similarity J
+    share a band with probability 1 - (1 - J^2)^8: 0.53 at J = 0.3, 0.90 at J = 0.5.
+    """
     keys = [k for k, c in state.prefixes.most_common(24) if c >= 2]
     if len(keys) < 2:
         return []
-    signature = [min((a * k + b) % _PRIME for k in keys) for a, b in _PERMS]
+    sketch = MinHash(num_perm=_MINHASH_PERMS, seed=_MINHASH_SEED)
+    sketch.update_batch([k.to_bytes(4, "little") for k in keys])
+    signature = sketch.hashvalues.tolist()
     return [f"{i}:{zlib.crc32(repr(signature[i:i + rows]).encode())}" for i in range(0, len(signature), rows)]
 
 
