@@ -1,0 +1,264 @@
+"""Benchmark: behavioural fingerprinting on AlpacaEval answers of 57 models (issue 7).
+
+For every student in LINEAGE.json (a model distilled from a known teacher family) and every
+control (trained on human data), attribute it to one of the teacher families, with the null
+built from the teacher models of the *other* families plus the 'unknown' models. Students and
+controls are never part of the background, the null pool, the n-gram vocabulary or the probe
+selection, and no weights are fitted (signals are averaged with equal weights), so every
+student is scored as if it were the only one ever seen.
+
+Measured: teacher-family attribution accuracy on the students (closest family, and attributed
+at Holm-adjusted p < 0.05), false attribution on the controls, both against the number of
+prompts (random subsets, repeated, and the top prompts chosen by probe selection), a per-signal
+ablation, and leave-one-teacher-out accuracy on the selected probes (how many queries suffice).
+
+    .venv/bin/python -m bench.fingerprint_bench [--quick] [--data-dir ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from distillguard.fingerprint.engine import Workspace, prepare, similarities  # noqa: E402
+from distillguard.fingerprint.inputs import load_answers  # noqa: E402
+from distillguard.fingerprint.probes import prompt_scores, queries_needed  # noqa: E402
+from distillguard.fingerprint.signals import default_signals  # noqa: E402
+from distillguard.fingerprint.stats import score_suspect  # noqa: E402
+
+ALPHA = 0.05
+
+
+def _load(data_dir: pathlib.Path, quick: bool, progress):
+    folder = data_dir / "multimodel" / "alpaca_eval"
+    lineage = json.loads((data_dir / "multimodel" / "LINEAGE.json").read_text())
+    files = sorted(folder.glob("*.json.gz"))
+    models = []
+    for i, f in enumerate(files):
+        models.append(load_answers(f))
+        progress(f"loading {f.name}", i + 1, len(files))
+    return models, lineage
+
+
+def _evaluate(ws: Workspace, sims, suspects: dict[str, str], null_pool: list[int]) -> list[dict]:
+    rows = []
+    for name, truth in suspects.items():
+        x = ws.corpus.index(name)
+        scores = score_suspect(sims, ws.families, x, null_pool)
+        top = scores[0]
+        rows.append({
+            "model": name, "truth": truth, "closest": top.family, "score": round(top.score, 3),
+            "p_value": top.p_adjusted, "attributed": top.family if top.p_adjusted < ALPHA else None,
+        })
+    return rows
+
+
+def _summary(rows: list[dict]) -> dict:
+    single = [r for r in rows if r["truth"] not in ("none", "mixed")]
+    controls = [r for r in rows if r["truth"] == "none"]
+    mixed = [r for r in rows if r["truth"] == "mixed"]
+    n = max(len(single), 1)
+    return {
+        "students": len(single),
+        "closest_accuracy": sum(r["closest"] == r["truth"] for r in single) / n,
+        "attributed_accuracy": sum(r["attributed"] == r["truth"] for r in single) / n,
+        "student_misattributed": sum(r["attributed"] not in (None, r["truth"]) for r in single) / n,
+        "controls": len(controls),
+        "control_false_attribution": sum(r["attributed"] is not None for r in controls) / max(len(controls), 1),
+        "mixed_attributed_openai": sum(r["attributed"] in ("chatgpt", "gpt4") for r in mixed) / max(len(mixed), 1),
+    }
+
+
+def _mean_summaries(items: list[dict]) -> dict:
+    keys = [k for k in items[0] if k not in ("students", "controls")]
+    out = {k: float(np.mean([it[k] for it in items])) for k in keys}
+    out.update({f"{k}_sd": float(np.std([it[k] for it in items])) for k in ("closest_accuracy", "attributed_accuracy", "control_false_attribution")})
+    out["students"], out["controls"], out["repeats"] = items[0]["students"], items[0]["controls"], len(items)
+    return out
+
+
+def run(data_dir: pathlib.Path, quick: bool = False, progress=None) -> dict:
+    progress = progress or (lambda *a: None)
+    t0 = time.time()
+    models, lineage = _load(data_dir, quick, progress)
+    names = [m.name for m in models]
+    students = {k: v["teacher"] for k, v in lineage["students"].items() if k in names}
+    controls = {k: "none" for k in lineage["controls"] if k in names}
+    background = [i for i, n in enumerate(names) if n not in students and n not in controls]
+    families = {f: [names.index(m) for m in ms if m in names] for f, ms in lineage["teachers"].items()}
+    n_prompts_cap = 120 if quick else None
+    signals = default_signals(embeddings=not quick)
+    ws = prepare(models, families, background, signals=signals, max_prompts=n_prompts_cap,
+                 progress=lambda s: progress(f"signal {s}", 0, 0))
+    prep_s = time.time() - t0
+    P = ws.corpus.n_prompts
+    suspects = {**students, **controls}
+    rng = np.random.default_rng(7)
+
+    # Probe order from the background only (teachers + unknowns; no student or control).
+    order = np.argsort(-prompt_scores(ws, background))
+
+    ladder = [k for k in (10, 50, 200) if k < P] + [P]
+    repeats = {10: 3, 50: 3}.get if quick else {10: 20, 50: 10, 200: 5}.get
+    curve = []
+    per_model_full = None
+    for k in ladder:
+        reps = 1 if k == P else repeats(k, 3)
+        summaries = []
+        for r in range(reps):
+            sel = None if k == P else np.sort(rng.choice(P, size=k, replace=False))
+            rows = _evaluate(ws, similarities(ws, sel), suspects, background)
+            summaries.append(_summary(rows))
+            if k == P:
+                per_model_full = rows
+            progress(f"{k} random prompts", r + 1, reps)
+        entry = {"prompts": k, "selection": "random" if k < P else "all", **_mean_summaries(summaries)}
+        curve.append(entry)
+        if k < P:
+            rows = _evaluate(ws, similarities(ws, order[:k]), suspects, background)
+            curve.append({"prompts": k, "selection": "probe-selected", **_mean_summaries([_summary(rows)])})
+
+    # Per-signal ablation on all prompts.
+    full_sims = similarities(ws)
+    ablation = []
+    for name in full_sims:
+        only = _summary(_evaluate(ws, {name: full_sims[name]}, suspects, background))
+        without = _summary(_evaluate(ws, {k: v for k, v in full_sims.items() if k != name}, suspects, background))
+        ablation.append({"signal": name, "only": only, "without": without})
+
+    # How many queries suffice: leave-one-teacher-out accuracy on top-k probes (cross-fitted:
+    # probes ranked without the left-out teacher), and student accuracy on the same ladder.
+    progress("queries needed (teachers)", 0, 0)
+    teacher_curve = {c["probes"]: c["accuracy"] for c in queries_needed(ws)["curve"]}
+    q_ladder = [k for k in (5, 10, 20, 50, 100, 200) if k < P] + [P]
+    q_curve = []
+    for k in q_ladder:
+        sel = None if k == P else order[:k]
+        q_curve.append({"probes": k, "teacher_loo_accuracy": teacher_curve.get(k),
+                        "student_closest_accuracy": _summary(_evaluate(ws, similarities(ws, sel), students, background))["closest_accuracy"]})
+        progress("queries needed", len(q_curve), len(q_ladder))
+    full_acc = q_curve[-1]["student_closest_accuracy"]
+    enough = next((c["probes"] for c in q_curve if c["student_closest_accuracy"] >= full_acc - 0.05), P)
+
+    return {
+        "quick": quick,
+        "n_models": len(names), "n_prompts": P, "signals": list(ws.prepared),
+        "background_models": len(background), "alpha": ALPHA,
+        "students": students, "controls": list(controls),
+        "curve": curve, "per_model": per_model_full, "ablation": ablation,
+        "queries_needed": {"curve": q_curve, "enough_for_students": enough},
+        "seconds": round(time.time() - t0, 1), "prepare_seconds": round(prep_s, 1),
+        "signal_seconds": ws.seconds,
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def markdown(res: dict) -> str:
+    lines = [
+        f"{res['n_models']} models × {res['n_prompts']} shared AlpacaEval prompts; signals: {', '.join(res['signals'])}. "
+        f"Background and null pool: {res['background_models']} teacher and unknown models (never a student or a control). "
+        f"Students with a single teacher family: {sum(1 for v in res['students'].values() if v != 'mixed')}; "
+        f"controls: {len(res['controls'])}. Attributed = closest family with Holm-adjusted p < {res['alpha']}. "
+        "No weights are fitted; probes are chosen from teachers and unknown models only.",
+        "",
+        "| prompts | selection | closest-family accuracy (students) | attributed correctly (students) | students attributed to a wrong family | false attribution (controls) | repeats |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for c in res["curve"]:
+        sd = f" ± {100 * c['closest_accuracy_sd']:.0f}" if c["repeats"] > 1 else ""
+        lines.append(
+            f"| {c['prompts']} | {c['selection']} | {_pct(c['closest_accuracy'])}{sd} | {_pct(c['attributed_accuracy'])} | "
+            f"{_pct(c['student_misattributed'])} | {_pct(c['control_false_attribution'])} | {c['repeats']} |"
+        )
+    lines += ["", "![accuracy vs prompts](plots/fingerprint_prompts.png)", "", "Per model, all prompts:", "",
+              "| model | truth | closest | score (z) | p (Holm) | attributed |", "|---|---|---|---|---|---|"]
+    for r in res["per_model"] or []:
+        lines.append(f"| {r['model']} | {r['truth']} | {r['closest']} | {r['score']:.2f} | {r['p_value']:.3g} | {r['attributed'] or '—'} |")
+    lines += ["", "Signal ablation (all prompts): closest-family accuracy / false attribution on controls", "",
+              "| signal | only this signal | all but this signal |", "|---|---|---|"]
+    for a in res["ablation"]:
+        lines.append(
+            f"| {a['signal']} | {_pct(a['only']['closest_accuracy'])} / {_pct(a['only']['control_false_attribution'])} | "
+            f"{_pct(a['without']['closest_accuracy'])} / {_pct(a['without']['control_false_attribution'])} |"
+        )
+    q = res["queries_needed"]
+    lines += ["", "How many queries suffice (top-k selected probes). Teachers: each teacher left out of its own family and "
+              "attributed, on probes ranked without it. Students: closest-family accuracy (held out throughout).", "",
+              "| probes | teachers (left out of own family) | students |", "|---|---|---|"]
+    for c in q["curve"]:
+        lines.append(f"| {c['probes']} | {_pct(c['teacher_loo_accuracy'])} | {_pct(c['student_closest_accuracy'])} |")
+    lines.append(f"\nSelected probes needed to come within 5 points of the all-prompt student accuracy: **{q['enough_for_students']}**.")
+    per = ", ".join(f"{k} {v:.0f} s" for k, v in res.get("signal_seconds", {}).items())
+    note = (
+        " Sentence embeddings are cached per answer under ~/.cache/distillguard; a first run on a fresh machine "
+        "also embeds the ~46k answers (about 15 min on 2 busy cores)."
+        if "embedding" in res["signals"] else ""
+    )
+    lines.append(f"\nRuntime: {res['seconds']} s ({res['prepare_seconds']} s loading and computing signals: {per}).{note}")
+    return "\n".join(lines)
+
+
+def plot(res: dict, path: pathlib.Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for sel, style in (("random", "-o"), ("probe-selected", "--s")):
+        pts = [c for c in res["curve"] if c["selection"] in (sel, "all")]
+        xs = [c["prompts"] for c in pts]
+        ax.plot(xs, [c["closest_accuracy"] for c in pts], style, color="tab:blue", label=f"students: closest family ({sel})")
+        ax.plot(xs, [c["attributed_accuracy"] for c in pts], style, color="tab:green", label=f"students: attributed correctly, p<0.05 ({sel})")
+        ax.plot(xs, [c["control_false_attribution"] for c in pts], style, color="tab:red", label=f"controls: false attribution ({sel})")
+    ax.set_xscale("log")
+    ax.set_xlabel("prompts")
+    ax.set_ylabel("rate")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title("Fingerprint attribution vs number of prompts (AlpacaEval)")
+    ax.legend(fontsize=6.5)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="120 prompts, no embeddings, few repeats (< 1 min)")
+    ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
+    args = ap.parse_args()
+    if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
+        sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("fingerprint bench", total=None)
+        res = run(args.data_dir, quick=args.quick,
+                  progress=lambda msg, i, n: bar.update(task, description=msg, completed=i, total=n or None))
+    from bench.results_io import update_section
+
+    name = "fingerprint_quick" if args.quick else "fingerprint"
+    if not args.quick:
+        plot(res, ROOT / "bench" / "plots" / "fingerprint_prompts.png")
+    md = markdown(res)
+    if args.quick:
+        md = md.replace("![accuracy vs prompts](plots/fingerprint_prompts.png)", "(quick run: 120 prompts, no embeddings; see the full section)")
+    cmd = ".venv/bin/python -m bench.fingerprint_bench" + (" --quick" if args.quick else "") + " --data-dir ../shared/data"
+    update_section(name, res, md, command=cmd)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
