@@ -35,7 +35,7 @@ CASES = {
     "identity_probe": (dict(identity_rate=0.1), dict(identity_rate=0.005)),
     "instruction_harvest": (
         dict(imperative_rate=0.9, max_tokens_high_rate=1.0, completion_tokens_per_request=1500),
-        dict(imperative_rate=0.9, single_turn_rate=0.6, max_tokens_high_rate=1.0),  # a developer in conversations
+        dict(imperative_rate=0.9, task_entropy=3.0, single_turn_rate=0.6, max_tokens_high_rate=1.0),  # a developer in conversations
     ),
     "template_sweep": (
         dict(reused_templates=30, templated_share=0.9, top_prefix_share=0.05, max_tokens_high_rate=1.0),

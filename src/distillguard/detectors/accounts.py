@@ -33,9 +33,9 @@ class SybilStructureDetector(Detector):
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
         members = features.get("members", 1.0)
-        if members < 3 or features.get("declared_org_share", 0.0) > 0.5:
+        if members < 2 or features.get("declared_org_share", 0.0) > 0.5:
             return None
-        score = ramp(members, 3, 20) * ramp(features.get("creation_burst_share", 0.0), 0.5, 0.9) * ramp(features.get("top_profile_share", 0.0), 0.5, 0.8)
+        score = ramp(members, 2, 10) * ramp(features.get("creation_burst_share", 0.0), 0.5, 0.9) * ramp(features.get("top_profile_share", 0.0), 0.5, 0.8)
         if score <= 0:
             return None
         return self.finding(score, evidence_of(features, "members", "creation_burst_share", "top_profile_share", "declared_org_share"),

@@ -23,7 +23,7 @@ class InstructionHarvestDetector(Detector):
         if n < self.params.get("min_requests", 10):
             return None
         template_markers = max(ramp(features.get("synthetic_rate", 0.0), 0.15, 0.5), ramp(features.get("imperative_rate", 0.0), 0.45, 0.85))
-        coverage = ramp(features.get("task_entropy", 0.0), 2.3, 3.1) * ramp(features.get("topic_spread", 0.0), 0.3, 0.6)
+        coverage = ramp(features.get("task_entropy", 0.0), 2.4, 3.0)  # sweeping many kinds of task
         single = ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
                           ramp(features.get("completion_tokens_per_request", 0.0), 700, 1500))

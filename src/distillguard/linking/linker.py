@@ -32,6 +32,10 @@ _EXCLUDED_PAIRS = frozenset({
     frozenset({"ip", "profile"}), frozenset({"net", "profile"}),
 })
 _ALONE = frozenset({"payment"})  # kinds that link on their own
+# Evidence families: an IP and its /24 are one piece of evidence, not two.
+_FAMILY = {"ip": "network", "net": "network", "ua": "client", "payment": "payment", "domain": "domain",
+           "created": "created", "profile": "profile", "band": "content"}
+MIN_FAMILIES = 3  # two groups merge only on evidence from this many independent families (or a payment instrument)
 _MINHASH_PERMS = 16
 _MINHASH_SEED = 20261123
 
@@ -62,7 +66,8 @@ def link_attributes(state: AccountState, bucket_minutes: int, per_type: int) -> 
         "band": template_bands(state),
     }
     if state.created_at is not None:
-        attributes["created"] = [str(int(state.created_at // (bucket_minutes * 60)))]
+        width = bucket_minutes * 60  # two staggered grids, so a burst is not split by a bucket edge
+        attributes["created"] = [f"a{int(state.created_at // width)}", f"b{int((state.created_at + width / 2) // width)}"]
     if state.sampling_profiles:
         profile, _ = state.sampling_profiles.most_common(1)[0]
         max_bucket, temperature, n, logprobs, bias = profile
@@ -81,6 +86,7 @@ class CampaignLinker:
     reasons: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     edges: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     members: dict[str, list] = field(default_factory=dict)  # root -> accounts, kept up to date on every union
+    pending: dict[tuple, set] = field(default_factory=dict)  # (root, root) -> evidence families seen between them
     version: int = 0  # bumps on every union, so callers know when campaigns changed
 
     # -- union-find ------------------------------------------------------------
@@ -137,7 +143,28 @@ class CampaignLinker:
             seen.add(key)
             other = self.owner.setdefault(key, account)
             if other != account:
-                self._union(account, other, reason)
+                self._evidence(account, other, reason)
+
+    def _evidence(self, a: str, b: str, reason: str) -> None:
+        """Record one shared key between two groups; merge them once it adds up.
+
+        One coincidence (a residential proxy in a customer's /24 using the same SDK) must not
+        chain a whole campaign to an honest account, so groups merge only when the keys they
+        share span MIN_FAMILIES independent families, or on a shared payment instrument.
+        """
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        kinds = reason.split("+")
+        if len(kinds) == 1 and kinds[0] in _ALONE:
+            self._union(a, b, reason)
+            return
+        pair = (ra, rb) if ra < rb else (rb, ra)
+        families = self.pending.setdefault(pair, set())
+        families.update(_FAMILY[k] for k in kinds)
+        if len(families) >= MIN_FAMILIES:
+            del self.pending[pair]
+            self._union(a, b, reason)
 
     # -- reading campaigns -----------------------------------------------------
     def campaigns(self, min_size: int = 2) -> dict[str, list[str]]:

@@ -130,7 +130,9 @@ class DetectionEngine:
     def link_all(self) -> None:
         if not self.linking_enabled:
             return
-        for state in self.states.values():
+        # A canonical order (first seen, then id): linking weighs evidence as it accumulates, so the
+        # order must not depend on how the states were gathered (one process or several).
+        for state in sorted(self.states.values(), key=lambda s: (s.first_ts, s.account_id)):
             self.linker.observe(state)
 
     def campaigns(self) -> list[CampaignView]:
