@@ -23,26 +23,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Parts that add commands, in the order they appear in --help.
+# Parts that add commands, in the order they appear in --help, with the extra each needs.
 _PARTS = (
-    "distillguard.scan_cli",
-    "distillguard.simulate.cli",
-    "distillguard.gateway.cli",
-    "distillguard.dashboard.cli",
-    "distillguard.watermark.cli",
-    "distillguard.fingerprint.cli",
-    "distillguard.intel.cli",
-    "distillguard.engines.cli",
+    ("distillguard.scan_cli", None),
+    ("distillguard.simulate.cli", None),
+    ("distillguard.gateway.cli", "services"),
+    ("distillguard.dashboard.cli", "services"),
+    ("distillguard.watermark.cli", "watermark"),
+    ("distillguard.fingerprint.cli", "fingerprint"),
+    ("distillguard.intel.cli", "intel"),
+    ("distillguard.engines.cli", "engines"),
 )
 
-for _module_name in _PARTS:
+_missing: list[str] = []
+for _module_name, _extra in _PARTS:
     try:
         _module = importlib.import_module(_module_name)
-    except ModuleNotFoundError as exc:  # a part not built yet, or its optional extra missing
-        if exc.name and exc.name.startswith("distillguard"):
-            continue
-        raise
+    except ModuleNotFoundError as exc:
+        if _extra is None:
+            raise
+        # An optional part whose extra is not installed: say how to get it instead of failing.
+        _missing.append(f"{_module_name.split('.')[1]} (pip install 'distillguard[{_extra}]'; missing {exc.name})")
+        continue
     _module.register(app)
+if _missing:
+    app.info.epilog = "Not installed here: " + "; ".join(_missing)
 
 
 def main() -> None:
