@@ -20,14 +20,15 @@ def _fail(message: str) -> None:
 
 def _print_top(result, k: int = 10) -> None:
     table = Table(title=f"Top flagged accounts ({result.stats['flagged']} of {result.stats['accounts']} flagged)")
-    for column in ("account", "risk", "requests", "campaign", "main finding"):
-        table.add_column(column)
+    for column in ("account", "risk", "requests", "campaign"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("main finding", overflow="ellipsis", no_wrap=True, max_width=70)
     for verdict in result.top(k):
         if not verdict["flagged"]:
             break
         main = verdict["findings"][0] if verdict["findings"] else None
         table.add_row(verdict["account_id"], f"{verdict['risk']:.3f}", str(verdict.get("requests", "")), verdict.get("campaign_id") or "",
-                      f"{main['detector']}: {main['summary']}"[:90] if main else "")
+                      f"{main['detector']} ({main['scope']}, {main['score']:.2f}): {main['summary']}" if main else "")
     Console().print(table)
 
 
