@@ -38,6 +38,8 @@ _FAMILY = {"ip": "network", "net": "network", "ua": "client", "payment": "paymen
 MIN_FAMILIES = 3  # two groups merge only on evidence from this many independent families (or a payment instrument)
 _MINHASH_PERMS = 16
 _MINHASH_SEED = 20261123
+# Computing the permutations costs far more than hashing a few keys: do it once.
+_TEMPLATE = MinHash(num_perm=_MINHASH_PERMS, seed=_MINHASH_SEED)
 
 
 def template_bands(state: AccountState, rows: int = 2) -> list[str]:
@@ -49,7 +51,7 @@ def template_bands(state: AccountState, rows: int = 2) -> list[str]:
     keys = [k for k, c in state.prefixes.most_common(24) if c >= 2]
     if len(keys) < 2:
         return []
-    sketch = MinHash(num_perm=_MINHASH_PERMS, seed=_MINHASH_SEED)
+    sketch = _TEMPLATE.copy()
     sketch.update_batch([k.to_bytes(4, "little") for k in keys])
     signature = sketch.hashvalues.tolist()
     return [f"{i}:{zlib.crc32(repr(signature[i:i + rows]).encode())}" for i in range(0, len(signature), rows)]

@@ -1,0 +1,98 @@
+"""`distillguard gateway`: run the enforcement gateway in front of an OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+HELP = """Run the enforcement gateway: a proxy in front of an OpenAI-compatible server that scores every account as it sends requests and applies your policy (allow, degrade, throttle, hold, block) before forwarding.
+
+Clients call the gateway exactly as they would call the upstream (POST /v1/chat/completions, /v1/completions, streaming or not) with their own API key; the keys file maps each key's sha256 to an account. The upstream's own key is read from the environment variable DISTILLGUARD_UPSTREAM_API_KEY; the admin API (/admin/..., /metrics) wants the bearer token in DISTILLGUARD_ADMIN_TOKEN (when unset, one is generated into STATE_DIR/admin-token).
+
+Example:
+
+  distillguard gateway --upstream http://127.0.0.1:8000/v1 --port 8080 --policy policy.yaml --keys keys.yaml
+
+Every request becomes an api-event in STATE_DIR/events.jsonl (fsynced before the response completes); `distillguard scan --replay` over that file reaches the gateway's verdicts. See config/policy.example.yaml for the policy format.
+
+Already on LiteLLM? Run this without --upstream (it then serves only the guard API) and add the callback distillguard.gateway.litellm_hook.proxy_handler to LiteLLM's config; see that module."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("gateway", help=HELP, no_args_is_help=True)
+    def gateway(
+        upstream: Optional[str] = typer.Option(None, "--upstream", help="Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1. Leave out to serve only the guard API for the LiteLLM callback."),
+        keys: Optional[Path] = typer.Option(None, "--keys", help="YAML file: sha256 of each client API key -> account (see distillguard.gateway.keys). Required with --upstream."),
+        policy: Optional[Path] = typer.Option(None, "--policy", help="Policy YAML (hot-reloaded on change). Default: block flagged accounts, allow the rest."),
+        port: int = typer.Option(8080, "--port", help="Port to listen on."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: loopback only)."),
+        state_dir: Path = typer.Option(Path("gateway-state"), "--state-dir", help="Event log, audit database, scorer snapshot and admin token live here."),
+        events_log: Optional[Path] = typer.Option(None, "--events-log", help="Event log file (default: STATE_DIR/events.jsonl)."),
+        redis: Optional[str] = typer.Option(None, "--redis", help="redis://host:port/db shared by several gateway replicas (counters, blocklists, review queue). Default: in-process."),
+        scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
+        snapshot_every: int = typer.Option(20000, "--snapshot-every", help="Save the scorer's state every N events (and at shutdown), so a restart replays only the log's tail. 0: only at shutdown."),
+    ) -> None:
+        import os
+        import secrets
+
+        if upstream is not None and not upstream.startswith(("http://", "https://")):
+            _fail(f"--upstream must be an http:// or https:// URL, got {upstream!r}")
+        if upstream is not None and keys is None:
+            _fail("--keys is required with --upstream (it maps each client API key to an account)")
+        if not 1 <= port <= 65535:
+            _fail(f"--port must be between 1 and 65535, got {port}")
+        if snapshot_every < 0:
+            _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
+        if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
+            _fail(f"--redis must be a redis:// URL, got {redis!r}")
+        if keys is not None and not keys.is_file():
+            _fail(f"--keys {keys}: file not found")
+        if policy is not None and not policy.is_file():
+            _fail(f"--policy {policy}: file not found")
+        if scorer_config is not None and not scorer_config.is_file():
+            _fail(f"--scorer-config {scorer_config}: file not found")
+
+        from distillguard.gateway.keys import KeyStore
+        from distillguard.gateway.policy import PolicyError, load_policy
+
+        try:
+            if policy is not None:
+                load_policy(policy)
+            if keys is not None:
+                KeyStore.load(keys)
+        except (PolicyError, ValueError) as exc:
+            _fail(str(exc))
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"--state-dir {state_dir}: {exc.strerror}")
+        token = os.environ.get("DISTILLGUARD_ADMIN_TOKEN")
+        if not token:
+            token_file = state_dir / "admin-token"
+            if token_file.exists():
+                token = token_file.read_text().strip()
+            else:
+                token = secrets.token_urlsafe(32)
+                token_file.touch(mode=0o600)
+                token_file.write_text(token + "\n")
+            typer.echo(f"admin token: read it from {token_file} (or set DISTILLGUARD_ADMIN_TOKEN)", err=True)
+        if len(token) < 16:
+            _fail("DISTILLGUARD_ADMIN_TOKEN must be at least 16 characters")
+
+        import uvicorn
+
+        from distillguard.gateway.app import config_from_env, create_app
+
+        app_ = create_app(config_from_env(
+            upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
+            policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
+            redis_url=redis, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
+        typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
+        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)

@@ -1,0 +1,355 @@
+"""What every front end shares (the FastAPI gateway and the LiteLLM callback).
+
+    check()     before forwarding: overrides, shared blocklist, the scorer's precheck on the
+                account's state so far, the policy, token buckets -> a Verdict
+    degrade()   the request body as forwarded when the verdict degrades it
+    complete()  when the response is done: the api-event is queued for the durable log and
+                processed into the OnlineScorer, in that same order (so a replay of the log
+                reproduces the scorer exactly); returns the log's fsync future
+
+Everything runs on the event loop thread; scorer calls are synchronous so the scorer's
+order is the log's order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from distillguard.events.model import ApiEvent, parse_event
+from distillguard.gateway.audit import AuditLog
+from distillguard.gateway.eventlog import EventLog, iter_events
+from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
+
+log = logging.getLogger("distillguard.gateway")
+
+REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
+
+
+@dataclass
+class Verdict:
+    decision: Decision
+    risk: float = 0.0
+    flagged: bool = False
+    campaign_id: str | None = None
+    retry_after: int | None = None
+    error_code: str | None = None  # set when the request is refused
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def degrade(self) -> bool:
+        return "degrade" in self.decision.actions and self.error_code is None
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.counters: dict[tuple[str, tuple], float] = {}
+
+    def inc(self, name: str, value: float = 1.0, **labels: Any) -> None:
+        key = (name, tuple(sorted((k, str(v)) for k, v in labels.items())))
+        self.counters[key] = self.counters.get(key, 0.0) + value
+
+    def render(self, gauges: dict[str, float]) -> str:
+        lines = []
+        seen = set()
+        for (name, labels), value in sorted(self.counters.items()):
+            if name not in seen:
+                lines.append(f"# TYPE {name} counter")
+                seen.add(name)
+            label = ",".join(f'{k}="{_esc(v)}"' for k, v in labels)
+            lines.append(f"{name}{{{label}}} {value:g}" if label else f"{name} {value:g}")
+        for name, value in sorted(gauges.items()):
+            lines.append(f"# TYPE {name} gauge")
+            lines.append(f"{name} {value:g}")
+        return "\n".join(lines) + "\n"
+
+
+def _esc(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _finding_json(finding: Any) -> dict[str, Any]:
+    return {"detector": finding.detector, "score": round(float(finding.score), 4), "summary": finding.summary}
+
+
+class Enforcer:
+    def __init__(self, *, policy: PolicyHolder, state: Any, audit: AuditLog, eventlog: EventLog, scorer: Any,
+                 snapshot_dir: Path | None = None, snapshot_every: int = 0) -> None:
+        self.policy = policy
+        self.state = state
+        self.audit = audit
+        self.eventlog = eventlog
+        self.scorer = scorer
+        self.snapshot_dir = snapshot_dir
+        self.snapshot_every = snapshot_every
+        self._since_snapshot = 0
+        self.snapshot_offset = 0
+        self.log_path: Path | None = None
+        self.metrics = Metrics()
+        self.last: dict[str, Any] = {}  # account_id -> last AccountDecision from process()
+        self.restored_events = 0
+        self._last_ts = ""  # ts never goes backwards in log order (see complete())
+
+    # -- start / stop -----------------------------------------------------------
+    @classmethod
+    def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
+             scorer_config: str | None = None, snapshot_every: int = 0) -> "Enforcer":
+        """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
+        at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
+        it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order."""
+        from distillguard.replay.online import OnlineScorer
+
+        state_dir.mkdir(parents=True, exist_ok=True)
+        log_path = events_log or state_dir / "events.jsonl"
+        eventlog = EventLog(log_path)
+        scorer, offset, extra = None, 0, {}
+        meta = state_dir / "snapshot.pkl"
+        if meta.exists():
+            try:
+                info = pickle.loads(meta.read_bytes())
+                if info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset:
+                    scorer, offset, extra = OnlineScorer.load(state_dir / info["scorer_file"]), int(info["offset"]), info
+            except Exception as exc:  # unreadable, or from another version: replay the whole log instead
+                log.warning("ignoring scorer snapshot (%s); replaying the event log", type(exc).__name__)
+                scorer, offset, extra = None, 0, {}
+        if scorer is None:
+            if scorer_config:
+                from distillguard.detectors.registry import load_config
+
+                scorer = OnlineScorer(config=load_config(scorer_config))
+            else:
+                scorer = OnlineScorer()
+        audit = AuditLog(state_dir / "audit.sqlite")
+        self = cls(policy=policy, state=state, audit=audit, eventlog=eventlog, scorer=scorer, snapshot_dir=state_dir,
+                   snapshot_every=snapshot_every)
+        self.log_path = Path(log_path)
+        self.last = dict(extra.get("last") or {})
+        self._last_ts = extra.get("last_ts") or ""
+        self.snapshot_offset = offset
+        if Path(log_path).exists():
+            for _, raw in iter_events(log_path, offset):
+                self._process(parse_event(raw))
+                self._last_ts = max(self._last_ts, raw.get("ts") or "")
+                self.restored_events += 1
+        return self
+
+    async def publish_restored_flags(self) -> None:
+        for account_id, decision in self.last.items():
+            if decision.flagged:
+                await self.state.publish_flag(account_id, {"risk": decision.risk, "campaign_id": decision.campaign_id})
+
+    def close(self) -> None:
+        self.eventlog.close()
+        self.snapshot()
+        self.audit.close()
+
+    def snapshot(self) -> None:
+        """Save the scorer as of every event queued so far, with the log offset those events end at.
+        The scorer goes to a new file first; the small index naming it is then replaced atomically,
+        so a crash at any point leaves the previous snapshot (or none) in force, never a mix."""
+        if self.snapshot_dir is None or self.log_path is None:
+            return
+        offset = self.eventlog.logical_offset
+        try:
+            name = f"scorer-{offset}.pkl"
+            self.scorer.save(self.snapshot_dir / (name + ".tmp"))
+            os.replace(self.snapshot_dir / (name + ".tmp"), self.snapshot_dir / name)
+            index = {"log": str(self.log_path.resolve()), "offset": offset, "scorer_file": name, "last": self.last,
+                     "last_ts": self._last_ts}
+            (self.snapshot_dir / "snapshot.pkl.tmp").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(self.snapshot_dir / "snapshot.pkl.tmp", self.snapshot_dir / "snapshot.pkl")
+            for old in self.snapshot_dir.glob("scorer-*.pkl"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
+            self.snapshot_offset = offset
+            self._since_snapshot = 0
+            self.metrics.inc("distillguard_snapshots_total")
+        except Exception as exc:
+            log.warning("could not write the scorer snapshot: %s", exc)
+
+    # -- before forwarding ------------------------------------------------------
+    async def check(self, draft: dict[str, Any], event: ApiEvent) -> Verdict:
+        policy: Policy = self.policy.get()
+        account_id, org_id = event.account_id, event.org_id
+        try:
+            override, shared = await self.state.account(account_id)
+            pre = self.scorer.precheck(event)
+        except Exception as exc:  # the scorer, or the shared state (Redis) behind it
+            self.metrics.inc("distillguard_scorer_failures_total", stage="precheck")
+            if policy.fail_mode == "closed":
+                decision = Decision({"block"}, [f"scorer failed ({type(exc).__name__}); fail closed"], source="fail_closed")
+                self.audit.record(actor="policy", account_id=account_id, action="scorer_error", reason=decision.reasons[0],
+                                  evidence={"fail_mode": "closed"}, request_id=draft["request_id"])
+                return Verdict(decision, error_code="enforcement_unavailable", retry_after=policy.retry_after_s)
+            decision = Decision({"allow"}, [f"scorer failed ({type(exc).__name__}); fail open"], source="fail_open")
+            self.audit.record(actor="policy", account_id=account_id, action="scorer_error", reason=decision.reasons[0],
+                              evidence={"fail_mode": "open"}, request_id=draft["request_id"])
+            return Verdict(decision)
+        last = self.last.get(account_id)
+        risk = max(pre.risk, last.risk if last else 0.0)
+        flagged = bool(pre.flagged or (last and last.flagged))
+        campaign_id = pre.campaign_id or (last.campaign_id if last else None)
+        findings = list(pre.findings) or list(last.findings if last else [])
+        if shared:  # flagged by another replica
+            flagged = True
+            risk = max(risk, float(shared.get("risk") or 0.0))
+            campaign_id = campaign_id or shared.get("campaign_id")
+        decision = decide(policy, account_id=account_id, org_id=org_id, risk=risk, flagged=flagged, findings=findings,
+                          override=override)
+        evidence = {"risk": round(risk, 4), "flagged": flagged, "band": decision.band, "campaign_id": campaign_id,
+                    "override": override, "reasons": decision.reasons,
+                    "findings": [_finding_json(f) for f in findings][:12], "requests_seen": pre.requests_seen,
+                    "shared_flag": bool(shared)}
+        verdict = Verdict(decision, risk, flagged, campaign_id, evidence=evidence)
+        terminal = decision.terminal
+        if terminal == "block":
+            verdict.error_code = "account_blocked"
+        elif terminal == "hold":
+            verdict.error_code = "account_held_for_review"
+            if await self._safe(self.state.add_review(account_id, {"account_id": account_id, "campaign_id": campaign_id, "risk": round(risk, 4),
+                                                        "since": draft["ts"], "request_id": draft["request_id"],
+                                                        "reasons": decision.reasons})):
+                self.metrics.inc("distillguard_review_queue_added_total")
+        elif "throttle" in decision.actions:
+            try:
+                wait = await self.state.take("acct:" + account_id, policy.throttle_account.rate_per_s, policy.throttle_account.burst)
+                if campaign_id and wait <= 0:
+                    wait = await self.state.take("camp:" + campaign_id, policy.throttle_campaign.rate_per_s,
+                                                 policy.throttle_campaign.burst)
+            except Exception:  # shared state unreachable: the fail mode decides
+                self.metrics.inc("distillguard_scorer_failures_total", stage="throttle")
+                wait = float(policy.retry_after_s) if policy.fail_mode == "closed" else 0.0
+            if wait > 0:
+                verdict.error_code = "rate_limited_by_policy"
+                verdict.retry_after = max(1, math.ceil(wait))
+        label = verdict.decision.label
+        if verdict.error_code == "rate_limited_by_policy":
+            label = "throttle"
+        elif "throttle" in decision.actions and verdict.error_code is None:
+            label = "degrade" if "degrade" in decision.actions else "allow"  # within the bucket: served
+            label = label if label != "allow" else "throttle_pass"
+        verdict.evidence["action"] = label
+        self.metrics.inc("distillguard_decisions_total", action=label)
+        if label not in ("allow", "throttle_pass") or policy.audit_allow:
+            self.audit.record(actor="policy", account_id=account_id, campaign_id=campaign_id, action=label,
+                              reason="; ".join(decision.reasons) or "allowed", evidence=evidence, request_id=draft["request_id"])
+        return verdict
+
+    async def _safe(self, awaitable: Any) -> Any:
+        try:
+            return await awaitable
+        except Exception:
+            self.metrics.inc("distillguard_state_errors_total")
+            return None
+
+    # -- degrade ------------------------------------------------------------------
+    @staticmethod
+    def degrade(body: dict[str, Any], policy: Policy) -> dict[str, Any]:
+        out = {k: v for k, v in body.items() if k not in policy.strip_params}
+        if policy.max_tokens_cap:
+            cap = policy.max_tokens_cap
+            if isinstance(out.get("max_completion_tokens"), int):
+                out["max_completion_tokens"] = min(out["max_completion_tokens"], cap)
+            out["max_tokens"] = min(out["max_tokens"], cap) if isinstance(out.get("max_tokens"), int) else cap
+        if policy.drop_reasoning:
+            for key in ("reasoning_effort", "reasoning", "include_reasoning", "thinking"):
+                out.pop(key, None)
+        return out
+
+    @staticmethod
+    def degrade_response(obj: Any, policy: Policy) -> Any:
+        """Strip reasoning content and logprobs from a response body or a stream chunk (in place)."""
+        if not isinstance(obj, dict):
+            return obj
+        for choice in obj.get("choices") or ():
+            if not isinstance(choice, dict):
+                continue
+            if "logprobs" in policy.strip_params:
+                choice.pop("logprobs", None)
+            if policy.drop_reasoning:
+                for part in (choice.get("message"), choice.get("delta")):
+                    if isinstance(part, dict):
+                        for key in REASONING_FIELDS:
+                            part.pop(key, None)
+        return obj
+
+    # -- after the response -------------------------------------------------------
+    def complete(self, event: dict[str, Any]) -> asyncio.Future:
+        """Queue the event for the durable log, then score it. Await the result before releasing the
+        response's last byte.
+
+        `ts` is the arrival time, except that it never goes backwards in log order: a request that
+        arrived before another but finished after it is stamped with the other's arrival (the true
+        arrival is kept in `gateway_arrived_at`). So the log is in time order and `scan --replay`,
+        which orders by ts, processes it in exactly the order the gateway did."""
+        if event["ts"] < self._last_ts:
+            event = dict(event, gateway_arrived_at=event["ts"], ts=self._last_ts)
+        else:
+            self._last_ts = event["ts"]
+        line = orjson.dumps(event, default=str) + b"\n"
+        future = asyncio.wrap_future(self.eventlog.append(line))
+        self.metrics.inc("distillguard_events_total", status=event.get("status"))
+        try:
+            decision = self._process(parse_event(event))
+        except Exception as exc:
+            self.metrics.inc("distillguard_scorer_failures_total", stage="process")
+            log.warning("scorer failed on %s: %s", event.get("request_id"), type(exc).__name__)
+            return future
+        if decision.newly_flagged:
+            evidence = {"risk": round(decision.risk, 4), "campaign_id": decision.campaign_id,
+                        "requests_seen": decision.requests_seen, "findings": [_finding_json(f) for f in decision.findings][:12]}
+            self.audit.record(actor="scorer", account_id=decision.account_id, campaign_id=decision.campaign_id, action="flag",
+                              reason=f"risk {decision.risk:.3f} reached the flag threshold", evidence=evidence,
+                              request_id=event.get("request_id"))
+            self.metrics.inc("distillguard_flags_total")
+            flag = asyncio.ensure_future(self.state.publish_flag(decision.account_id, {
+                "risk": round(decision.risk, 4), "campaign_id": decision.campaign_id, "flagged_at": event.get("request_id")}))
+            flag.add_done_callback(lambda f: f.exception())
+        if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
+            self.snapshot()
+        return future
+
+    def _process(self, event: ApiEvent) -> Any:
+        decision = self.scorer.process(event)
+        self.last[event.account_id] = decision
+        self._since_snapshot += 1
+        return decision
+
+    def account_view(self, account_id: str) -> dict[str, Any]:
+        decision = self.last.get(account_id)
+        verdict = None
+        if account_id in getattr(self.scorer, "tracks", {}):
+            # verdict() may re-assess the account's campaign; looking must not change what the scorer
+            # decides next (or a replay of the log would no longer match), so its campaign tracks are restored
+            import copy
+
+            saved = {key: copy.copy(track) for key, track in self.scorer.campaigns.items()}
+            try:
+                verdict = self.scorer.verdict(account_id)
+            except Exception as exc:
+                verdict = {"error": type(exc).__name__}
+            finally:
+                self.scorer.campaigns.clear()
+                self.scorer.campaigns.update(saved)
+        return {"known": decision is not None, "risk": round(decision.risk, 6) if decision else None,
+                "flagged": bool(decision and decision.flagged), "campaign_id": decision.campaign_id if decision else None,
+                "requests_seen": decision.requests_seen if decision else 0, "verdict": verdict}
+
+
+def now_iso() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def monotonic_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000.0, 2)

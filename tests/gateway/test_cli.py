@@ -1,0 +1,40 @@
+"""`distillguard gateway`: help for a newcomer, one clear line and exit 2 on bad input."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from distillguard.cli import app
+
+from .conftest import write_keys
+
+
+def _run(*args):
+    return CliRunner().invoke(app, ["gateway", *args])
+
+
+def test_help_explains_the_command():
+    result = _run("--help")
+    assert result.exit_code == 0
+    for word in ("--upstream", "--policy", "--keys", "--state-dir", "--redis", "--events-log", "DISTILLGUARD_ADMIN_TOKEN"):
+        assert word in result.output
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    keys = write_keys(tmp_path / "keys.yaml")
+    bad_policy = tmp_path / "policy.yaml"
+    bad_policy.write_text("bands: [{min_risk: 0.1, action: obliterate}]\n")
+    cases = [
+        (["--upstream", "localhost:8000"], "--upstream must be an http"),
+        (["--upstream", "http://127.0.0.1:1/v1"], "--keys is required"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(tmp_path / "missing.yaml")], "file not found"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--policy", str(bad_policy)], "unknown action 'obliterate'"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--port", "70000"], "--port"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--redis", "localhost"], "--redis must be"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(bad_policy)], "keys"),
+    ]
+    for args, fragment in cases:
+        result = _run(*args, "--state-dir", str(tmp_path / "state"))
+        assert result.exit_code == 2, (args, result.output)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], (args, result.output)
