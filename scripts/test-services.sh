@@ -11,4 +11,5 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") >/tmp/distillguard-apt.log 2>&1 \
     || echo "warning: could not install ${need[*]} (see /tmp/distillguard-apt.log); their tests will skip"
 fi
+bash "$(dirname "$0")/litellm-venv.sh"
 exec "$@"
