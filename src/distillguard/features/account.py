@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import zlib
 from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
@@ -164,7 +165,7 @@ class AccountState:
             if variants is None and len(self.bias_variants) < 256:
                 variants = self.bias_variants[pf.shape_key] = set()
             if variants is not None and len(variants) < 64:
-                variants.add(hash(keys))
+                variants.add(zlib.crc32("|".join(keys).encode()))
         temperature = req.get("temperature")
         if temperature is not None:
             if temperature == 0:
@@ -208,7 +209,7 @@ class AccountState:
             self.single_turn += 1
         system = event.system_text if isinstance(messages, list) else ""
         if system:
-            _add_capped(self.system_prompts, hash(system[:500]))
+            _add_capped(self.system_prompts, zlib.crc32(system[:500].encode("utf-8", "surrogatepass")))
 
         _add_capped(self.ips, event.ip)
         _add_capped(self.prefixes_net, ip_prefix(event.ip))
