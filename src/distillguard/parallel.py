@@ -32,25 +32,33 @@ def owner_of(line: bytes, workers: int) -> int:
     return zlib.crc32(line[start + 1 : end]) % workers if start >= 0 and end > start else 0
 
 
-class _Batches:
-    """Stands in for the store inside a worker: keeps event column batches to hand back."""
+class _ParquetParts:
+    """Stands in for the store inside a worker: writes event batches to Parquet files that the
+    parent loads in one statement (far cheaper than sending rows back through a pipe)."""
 
-    def __init__(self) -> None:
-        self.batches: list[dict[str, list]] = []
+    def __init__(self, folder: Path, worker: int) -> None:
+        self.folder, self.worker, self.paths = folder, worker, []
 
     def append_events(self, columns: dict[str, list]) -> None:
-        self.batches.append({k: list(v) for k, v in columns.items()})
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from distillguard.store.duckdb_store import EVENT_SCHEMA
+
+        path = self.folder / f"events-w{self.worker}-{len(self.paths):05d}.parquet"
+        pq.write_table(pa.Table.from_pydict(columns, schema=EVENT_SCHEMA), path)
+        self.paths.append(str(path))
 
 
 def _work(args: tuple) -> dict[str, Any]:
-    files, starts, worker, workers, config, store_events, rejects_path = args
+    files, starts, worker, workers, config, parts_dir, rejects_path = args
     from distillguard.pipeline import _EventColumns
     from distillguard.scoring.engine import DetectionEngine
 
     engine = DetectionEngine(config)
     sink = RejectSink(Path(rejects_path) if rejects_path else None)
-    batches = _Batches()
-    columns = _EventColumns(batches if store_events else None)
+    parts = _ParquetParts(Path(parts_dir), worker) if parts_dir else None
+    columns = _EventColumns(parts)
     hours: dict[str, dict[int, int]] = {}
     seen: set[str] = set()
     lines_done: dict[str, int] = {}
@@ -72,12 +80,14 @@ def _work(args: tuple) -> dict[str, Any]:
     columns.flush()
     sink.close()
     return {"states": engine.states, "reject_count": sink.count, "rejects_by_field": sink.by_reason, "first_rejects": sink.first,
-            "batches": batches.batches, "hours": hours, "events": len(seen)}
+            "parquet_parts": parts.paths if parts else [], "hours": hours, "events": len(seen)}
 
 
-def run_partitioned(files: list[Path], starts: dict[str, int], workers: int, config: dict, store_events: bool,
+def run_partitioned(files: list[Path], starts: dict[str, int], workers: int, config: dict, parts_dir: Path | None,
                     rejects_path: Path | None) -> list[dict[str, Any]]:
+    """Run the workers; event rows land as Parquet files under `parts_dir` (None: not kept)."""
     context = multiprocessing.get_context("fork")
-    jobs = [(files, starts, w, workers, config, store_events, f"{rejects_path}.part{w}" if rejects_path else None) for w in range(workers)]
+    jobs = [(files, starts, w, workers, config, str(parts_dir) if parts_dir else None, f"{rejects_path}.part{w}" if rejects_path else None)
+            for w in range(workers)]
     with context.Pool(workers) as pool:
         return pool.map(_work, jobs)

@@ -177,16 +177,23 @@ def scan(
         if parallel:
             from distillguard.parallel import run_partitioned
 
+            import tempfile
+
             starts = {str(p): store.lines_done(p) if store is not None else 0 for p in files}
-            parts = run_partitioned(files, starts, workers, engine.config, store is not None, Path(rejects) if rejects else None)
+            parts_dir = tempfile.mkdtemp(prefix="distillguard-parts-", dir=str(store.path.parent)) if store is not None else None
+            parts = run_partitioned(files, starts, workers, engine.config, Path(parts_dir) if parts_dir else None,
+                                    Path(rejects) if rejects else None)
+            if store is not None:
+                store.append_parquet([p for part in parts for p in part["parquet_parts"]])
+                import shutil
+
+                shutil.rmtree(parts_dir, ignore_errors=True)
             for part in parts:
                 engine.states.update(part["states"])
                 new_events += part["events"]
                 sink.count += part["reject_count"]
                 for key, value in part["rejects_by_field"].items():
                     sink.by_reason[key] = sink.by_reason.get(key, 0) + value
-                for batch in part["batches"]:
-                    store.append_events(batch)
                 for account_id, hours in part["hours"].items():
                     account_hours[account_id] = Counter(hours)
             if rejects:

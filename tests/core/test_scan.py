@@ -104,6 +104,10 @@ def test_parallel_scan_matches_single_process(small_sim, tmp_path):
     risks_two = {v["account_id"]: round(v["risk"], 6) for v in two.verdicts}
     assert risks_one == risks_two
     assert sorted(c["campaign_id"] for c in one.campaigns) == sorted(c["campaign_id"] for c in two.campaigns)
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "p.duckdb"), read_only=True)
+    assert con.execute("SELECT count(DISTINCT request_id), count(*) FROM events").fetchone() == (two.stats["events"],) * 2
 
 
 def test_precheck_stops_a_fresh_sybil_of_a_flagged_campaign_before_it_is_served(small_sim):

@@ -92,6 +92,11 @@ class Store:
         self.con.execute("INSERT INTO events SELECT * FROM _new_events")
         self.con.unregister("_new_events")
 
+    def append_parquet(self, paths: list[str]) -> None:
+        """Load event files written by parallel scan workers (same columns as `events`)."""
+        if paths:
+            self.con.execute("INSERT INTO events SELECT * FROM read_parquet(?)", [paths])
+
     def save_engine(self, engine: Any) -> None:
         blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
         self.con.execute("DELETE FROM engine_state")
