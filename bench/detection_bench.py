@@ -186,7 +186,7 @@ def run(data_dir: Path, quick: bool = False) -> dict:
             cells[f"s{sybils}-{pacing}"] = score_all(traffic, data_dir, thresholds, replay=True)
             print(f"  s{sybils}-{pacing}: {json.dumps({m: round(cells[f's{sybils}-{pacing}'][m]['tpr_at_fpr_0.1pct'], 3) for m in ('distillguard', 'volume_rule', 'isolation_forest', 'prada')})}", file=sys.stderr)
     abl = ablation(build_traffic(data_dir, "heldout", 10 if quick else 100, "diurnal", legit, scale, seed=23), data_dir) if not quick else {}
-    plots = _plots(cells, "quick" if quick else "full")
+    plots = _plots(cells, "full") if not quick else {}
     data = {"tune": _strip(tune), "heldout": {k: _strip(v) for k, v in cells.items()}, "ablation": abl, "quick": quick,
             "baseline_thresholds_from_tune": thresholds}
     if not quick:
