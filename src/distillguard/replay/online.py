@@ -61,7 +61,6 @@ class OnlineScorer:
         self.engine = engine or DetectionEngine(config, extra_detectors)
         replay = self.engine.config.get("replay", {})
         self.rescore_every = int(replay.get("rescore_every", 5))
-        self.relink_every = int(replay.get("relink_every_events", 2000))
         self.tracks: dict[str, _Track] = {}
         self.campaigns: dict[str, _CampaignTrack] = {}
         self.events_seen = 0
