@@ -11,6 +11,9 @@ first_flag_request_id, first_flag_ts and requests_before_flag).
 from __future__ import annotations
 
 import heapq
+import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,8 +171,6 @@ def scan(
 
     account_hours: dict[str, Counter] = {}
     if workers is None:
-        import os
-
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
     parallel = (workers > 1 and not replay and not known and not engine.states and not engine._observers
                 and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
@@ -177,16 +178,12 @@ def scan(
         if parallel:
             from distillguard.parallel import run_partitioned
 
-            import tempfile
-
             starts = {str(p): store.lines_done(p) if store is not None else 0 for p in files}
             parts_dir = tempfile.mkdtemp(prefix="distillguard-parts-", dir=str(store.path.parent)) if store is not None else None
             parts = run_partitioned(files, starts, workers, engine.config, Path(parts_dir) if parts_dir else None,
                                     Path(rejects) if rejects else None)
             if store is not None:
                 store.append_parquet([p for part in parts for p in part["parquet_parts"]])
-                import shutil
-
                 shutil.rmtree(parts_dir, ignore_errors=True)
             for part in parts:
                 engine.states.update(part["states"])
