@@ -40,6 +40,16 @@ class TaxiiError(Exception):
         self.status, self.title, self.description = status, title, description
 
 
+def _page(rows: list, more: bool, objects: list) -> dict[str, Any]:
+    """A TAXII page envelope: `more`, the `next` cursor when there is more, and the objects if any."""
+    body: dict[str, Any] = {"more": more}
+    if more:
+        body["next"] = str(rows[-1][0])
+    if objects:
+        body["objects"] = objects
+    return body
+
+
 def _taxii(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(json.dumps(body), status_code=status, media_type=TAXII, headers=headers)
 
@@ -167,12 +177,7 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         check_root(api_root)
         collection(provider, cid)
         rows, more = store.query(cid, **filters(request))
-        body: dict[str, Any] = {"more": more}
-        if more:
-            body["next"] = str(rows[-1][0])
-        if rows:
-            body["objects"] = [json.loads(r[3]) for r in rows]
-        return _taxii(body, headers=page_headers(rows))
+        return _taxii(_page(rows, more, [json.loads(r[3]) for r in rows]), headers=page_headers(rows))
 
     @app.get("/{api_root}/collections/{cid}/objects/{obj_id}/")
     def get_object(api_root: str, cid: str, obj_id: str, request: Request):
@@ -184,9 +189,8 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         rows, more = store.query(cid, **f)
         if not rows and not f.get("after_seq"):
             raise TaxiiError(404, "Not Found", f"no object {obj_id} in collection {cid}")
-        body: dict[str, Any] = {"more": more, "objects": [json.loads(r[3]) for r in rows]}
-        if more:
-            body["next"] = str(rows[-1][0])
+        body = _page(rows, more, [json.loads(r[3]) for r in rows])
+        body.setdefault("objects", [])
         return _taxii(body, headers=page_headers(rows))
 
     @app.get("/{api_root}/collections/{cid}/objects/{obj_id}/versions/")
@@ -206,15 +210,9 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         check_root(api_root)
         collection(provider, cid)
         rows, more = store.query(cid, **filters(request))
-        body: dict[str, Any] = {"more": more}
-        if more:
-            body["next"] = str(rows[-1][0])
-        if rows:
-            body["objects"] = [
-                {"id": json.loads(r[3])["id"], "date_added": r[1], "version": r[2], "media_type": "application/stix+json;version=2.1"}
-                for r in rows
-            ]
-        return _taxii(body, headers=page_headers(rows))
+        entries = [{"id": json.loads(r[3])["id"], "date_added": r[1], "version": r[2], "media_type": "application/stix+json;version=2.1"}
+                   for r in rows]
+        return _taxii(_page(rows, more, entries), headers=page_headers(rows))
 
     @app.post("/{api_root}/collections/{cid}/objects/")
     async def add_objects(api_root: str, cid: str, request: Request):
