@@ -41,7 +41,9 @@ CASES = {
         dict(reused_templates=30, templated_share=0.9, top_prefix_share=0.05, max_tokens_high_rate=1.0),
         dict(reused_templates=1, templated_share=1.0, top_prefix_share=1.0, max_tokens_high_rate=0.0),  # an enterprise pipeline
     ),
-    "output_maximising": (dict(mean_n=4.0), dict(mean_n=1.0, max_tokens_high_rate=0.5)),
+    "output_maximising": (dict(mean_n=4.0), dict(mean_n=1.0, max_tokens_high_rate=1.0, completion_tokens_per_request=3000)),
+    "ceiling_outputs": (dict(max_tokens_high_rate=1.0, completion_tokens_per_request=2600),
+                        dict(max_tokens_high_rate=1.0, completion_tokens_per_request=300)),  # asks for the ceiling, gets short answers
     "timing_pattern": (dict(interarrival_cv=0.05), dict(interarrival_cv=1.4)),
     "new_account_ramp": (dict(account_age_days_at_first=0.2, completion_tokens_per_request=1500),
                          dict(account_age_days_at_first=0.2, completion_tokens_per_request=150)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, ramp
+from distillguard.detectors._ramp import evidence_of, ramp, shrunk
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -20,19 +20,26 @@ class InstructionHarvestDetector(Detector):
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
         n = features.get("requests", 0)
-        if n < self.params.get("min_requests", 10):
+        if n < self.params.get("min_requests", 5):
             return None
-        template_markers = max(ramp(features.get("synthetic_rate", 0.0), 0.15, 0.5), ramp(features.get("imperative_rate", 0.0), 0.45, 0.85))
+        # Instruction style is the core signal: dataset instructions open with a task verb or carry
+        # template labels; people's requests mostly don't (about one in five opens with a verb).
+        # Coverage alone is not enough: an app relaying many users' requests also sweeps every task kind.
+        # Template-filled prompts ("Question: … Options: …") are the Orca/FLAN form of the same thing.
+        # Rates are shrunk toward people's typical shares so that a few early prompts cannot decide.
+        style = max(ramp(shrunk(features.get("synthetic_rate", 0.0), n, 0.0), 0.15, 0.5),
+                    ramp(shrunk(features.get("imperative_rate", 0.0), n, 0.2), 0.25, 0.5),
+                    ramp(shrunk(features.get("formatted_rate", 0.0), n, 0.1), 0.2, 0.35))
         coverage = ramp(features.get("task_entropy", 0.0), 2.4, 3.0)  # sweeping many kinds of task
-        single = ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
+        single = ramp(features.get("single_turn_rate", 0.0), 0.75, 0.92)
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
                           ramp(features.get("completion_tokens_per_request", 0.0), 700, 1500))
-        score = max(template_markers, coverage) * single * long_output
+        score = style * (0.6 + 0.4 * coverage) * single * long_output
         if score <= 0:
             return None
         return self.finding(
             score,
-            {**evidence_of(features, "synthetic_rate", "imperative_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
+            {**evidence_of(features, "synthetic_rate", "imperative_rate", "formatted_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
                            "max_tokens_high_rate", "completion_tokens_per_request"),
              "examples": list(features.get("_examples", {}).get("synthetic") or features.get("_examples", {}).get("any", []))[:3]},
             f"single-turn tasks over {int(features.get('task_kinds', 0))} task kinds (entropy {features.get('task_entropy', 0):.2f} bits) "
@@ -63,7 +70,7 @@ class TemplateSweepDetector(Detector):
 
 
 class OutputMaximisingDetector(Detector):
-    """Requests engineered for the most tokens per call: ceiling max_tokens, n > 1, 'be exhaustive'."""
+    """Requests engineered for the most tokens per call: 'be exhaustive' phrasing, n > 1."""
 
     name = "output_maximising"
     atlas = "AML.T0024.002"
@@ -72,12 +79,33 @@ class OutputMaximisingDetector(Detector):
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
         if features.get("requests", 0) < self.params.get("min_requests", 10):
             return None
-        phrasing = ramp(features.get("output_max_rate", 0.0), 0.2, 0.6)
+        phrasing = ramp(features.get("output_max_rate", 0.0), 0.2, 0.6) * ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8)
         sampling = ramp(features.get("mean_n", 1.0), 1.5, 3.0)
-        ceiling = ramp(features.get("max_tokens_high_rate", 0.0), 0.7, 1.0) * ramp(features.get("completion_tokens_per_request", 0.0), 1200, 2500)
-        score = max(phrasing * ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), sampling, ceiling)
+        score = max(phrasing, sampling)
         if score <= 0:
             return None
         return self.finding(score, {**evidence_of(features, "output_max_rate", "mean_n", "max_tokens_high_rate", "completion_tokens_per_request"),
                                     "examples": list(features.get("_examples", {}).get("output_max", []))[:3]},
                             "requests built to maximise output per call")
+
+
+class CeilingOutputsDetector(Detector):
+    """Nearly every request asks for the max_tokens ceiling and gets a long answer.
+
+    Harvests do this, and so do writing products: it is consumption, not intent, and shares
+    the `consumption` family with usage anomalies so the two count once.
+    """
+
+    name = "ceiling_outputs"
+    atlas = "AML.T0024.002"
+    description = "Ceiling max_tokens and long answers on nearly every request"
+
+    def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
+        if features.get("requests", 0) < self.params.get("min_requests", 10):
+            return None
+        score = ramp(features.get("max_tokens_high_rate", 0.0), 0.7, 1.0) * ramp(features.get("completion_tokens_per_request", 0.0), 1200, 2500)
+        if score <= 0:
+            return None
+        return self.finding(score, evidence_of(features, "max_tokens_high_rate", "completion_tokens_per_request", "requests"),
+                            f"{features.get('max_tokens_high_rate', 0):.0%} of requests ask for the max_tokens ceiling; "
+                            f"{features.get('completion_tokens_per_request', 0):.0f} output tokens per request")

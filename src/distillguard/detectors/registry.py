@@ -11,7 +11,8 @@ import yaml
 from distillguard.detectors.accounts import NewAccountRampDetector, SybilStructureDetector
 from distillguard.detectors.base import Detector
 from distillguard.detectors.benchmark_harvest import BenchmarkHarvestDetector
-from distillguard.detectors.instruction_harvest import InstructionHarvestDetector, OutputMaximisingDetector, TemplateSweepDetector
+from distillguard.detectors.instruction_harvest import (CeilingOutputsDetector, InstructionHarvestDetector, OutputMaximisingDetector,
+                                                         TemplateSweepDetector)
 from distillguard.detectors.logprob_extraction import LogprobExtractionDetector
 from distillguard.detectors.probing import IdentityProbeDetector
 from distillguard.detectors.reasoning import ReasoningCoercionDetector
@@ -22,7 +23,7 @@ REGISTRY: dict[str, type[Detector]] = {
     cls.name: cls
     for cls in (
         UsageAnomalyDetector, TimingDetector, LogprobExtractionDetector, ReasoningCoercionDetector, BenchmarkHarvestDetector,
-        IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector,
+        IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector, CeilingOutputsDetector,
         NewAccountRampDetector, SybilStructureDetector,
     )
 }

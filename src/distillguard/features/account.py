@@ -98,6 +98,7 @@ class AccountState:
     spread_distinct: int = 0  # distinct opening words among an account's first SPREAD_WINDOW prompts
     spread_n: int = 0
     imperative: int = 0
+    formatted: int = 0
     single_turn: int = 0
     system_prompts: set = field(default_factory=set)
     chars_sum: int = 0
@@ -203,6 +204,7 @@ class AccountState:
                 self.spread_distinct += 1
         _add_capped(self.first_words, pf.first_word)
         self.imperative += pf.imperative
+        self.formatted += pf.formatted
 
         messages = req.get("messages")
         if not isinstance(messages, list) or sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user") <= 1:
@@ -250,7 +252,7 @@ class AccountState:
             "n", "cost", "prompt_tokens", "completion_tokens", "max_tokens_high", "max_tokens_tiny", "max_tokens_sum",
             "n_gt1", "n_sum", "logprobs", "top_logprobs_high", "logit_bias", "bias_extreme", "temperature_zero", "streamed",
             "cot", "identity", "output_max", "synthetic", "bench_format", "bench_match", "code", "near_dup", "single_turn",
-            "chars_sum", "first_day_requests", "members", "spread_distinct", "spread_n", "imperative",
+            "chars_sum", "first_day_requests", "members", "spread_distinct", "spread_n", "imperative", "formatted",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         # gaps: pooled per-account statistics (a campaign's own arrivals interleave)
@@ -348,6 +350,7 @@ class AccountState:
             "near_dup_rate": self.near_dup / n,
             "topic_spread": self.spread_distinct / max(self.spread_n, 1),
             "imperative_rate": self.imperative / n,
+            "formatted_rate": self.formatted / n,
             "single_turn_rate": self.single_turn / n,
             "system_prompts": float(len(self.system_prompts)),
             "mean_prompt_chars": self.chars_sum / n,

@@ -56,6 +56,9 @@ BENCH_FORMAT = re.compile(
     r"|^\s*def \w+\(.*\)( -> .*)?:\s*$|^\s*>>> |the answer is|####|^\s*a:\s*$",
     re.M,
 )
+# A line that opens with a short field label ("Question:", "Passage:", "Options:"): prompts
+# built by filling a template rather than written by a person.
+FORMATTED = re.compile(r"^[ \t]*[a-z][a-z ]{0,24}:(?!//)", re.M)
 CODE = re.compile(r"```|\bdef \w+\(|\bclass \w+[:(]|#include|\bfunction \w+\(|;\s*$|\breturn\b", re.M)
 
 # A small taxonomy of task kinds: a harvest sweeps it evenly, a person dwells in a few cells.
@@ -99,6 +102,7 @@ class PromptFeatures:
     shape_key: int  # crc32 of the digit-masked full text: near-duplicates
     first_word: int  # crc32 of the first content word: topical spread proxy
     imperative: bool  # opens with a task verb ("Write …", "Generate …"): instruction-style
+    formatted: bool = False  # has labelled fields ("Question: …"): filled from a template
 
 
 # Cheap guards: a pattern is searched only if one of its hint words is among the prompt's
@@ -122,6 +126,25 @@ IMPERATIVE_VERBS = frozenset(
     "evaluate compare determine name rank sort predict propose formulate paraphrase categorize categorise extract solve "
     "complete fill imagine pretend act brainstorm draft define detect correct transform".split()
 )
+
+
+# Words people put before the task itself ("Hey, write …", "Please help: list …"). A harvest
+# that varies its wrappers must not hide its task verbs behind them.
+_COURTESY = frozenset("please kindly pls plz hey hi hello ok okay so now also".split())
+_LEAD_IN = re.compile(r"^[^\n:,.!?]{0,30}?[:,!\-\u2013\u2014]\s+(?:please\s+|kindly\s+)?([a-z]+)")
+
+
+def opens_with_task_verb(lowered: str, words: list[str]) -> bool:
+    """The prompt opens with a task verb, after at most a short lead-in or courtesy words."""
+    if not words:
+        return False
+    index = 0
+    while index < 3 and index < len(words) - 1 and words[index] in _COURTESY:
+        index += 1
+    if words[index] in IMPERATIVE_VERBS:
+        return True
+    lead_in = _LEAD_IN.match(lowered[:80])
+    return lead_in is not None and lead_in.group(1) in IMPERATIVE_VERBS
 
 
 def _search(pattern: re.Pattern[str], *texts: str) -> bool:
@@ -169,7 +192,8 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
         suffix_key=_crc(tail),
         shape_key=_crc(" ".join(masked[:200])),
         first_word=_crc(next((w for w in words if len(w) > 3), "")),
-        imperative=bool(words) and words[0] in IMPERATIVE_VERBS,
+        imperative=opens_with_task_verb(lowered, words),
+        formatted=":" in sample and FORMATTED.search(sample) is not None,
     )
 
 

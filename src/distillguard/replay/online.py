@@ -3,8 +3,11 @@
 Events arrive one at a time. Each updates its account's state; the account is re-scored
 on a cadence (every request at first, then every few), campaigns are re-linked as
 accounts evolve, and a campaign that crosses the threshold flags all of its members at
-once, including members that join it later. A flag is sticky: `first_flag_*` records
-the first request at which it was raised, using only events up to and including it.
+once, including members that join it later. Flags are sticky, for accounts and for
+campaigns: a campaign's risk moves as members join and dilute or sharpen its evidence,
+but once it has been flagged (and enforcement has acted) it stays flagged until an
+analyst clears it. `first_flag_*` records the first request at which an account's flag
+was raised, using only events up to and including it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class _CampaignTrack:
     members: list[str] = field(default_factory=list)
     campaign_id: str | None = None
     pending: int = 0
+    flagged_risk: float = 0.0  # sticky: the risk at which the campaign was first flagged, 0 until then
 
 
 class OnlineScorer:
@@ -65,6 +69,7 @@ class OnlineScorer:
         self.campaigns: dict[str, _CampaignTrack] = {}
         self.events_seen = 0
         self._next_fit = 500
+        self._campaign_flag_of: dict[str, float] = {}  # account -> risk of the flagged campaign it belonged to
 
     # -- the per-event step ----------------------------------------------------
     def process(self, event: ApiEvent, prompt: str | None = None) -> AccountDecision:
@@ -114,7 +119,9 @@ class OnlineScorer:
         root, members = found
         track = self.campaigns.get(root)
         if track is None:
+            # A new root can be two campaigns merged: a flag raised on either survives the merge.
             track = self.campaigns[root] = _CampaignTrack()
+            track.flagged_risk = max((self._campaign_flag_of.get(m, 0.0) for m in members), default=0.0)
         events = sum(engine.states[m].n for m in members) if len(members) <= 64 or track.assessment is None else None
         grown_members = len(members) >= 1.25 * max(len(track.members), 1) or len(track.members) < 4 <= len(members)
         grown_events = events is not None and events >= 1.25 * max(track.scored_events, 16)
@@ -124,6 +131,14 @@ class OnlineScorer:
             track.risk = track.assessment.risk
             track.scored_events = sum(engine.states[m].n for m in track.members)
             track.campaign_id = campaign_id_for(track.members)
+            if track.flagged_risk == 0.0 and track.risk >= engine.threshold:
+                track.flagged_risk = track.risk
+            if track.flagged_risk:
+                for member in track.members:
+                    self._campaign_flag_of[member] = track.flagged_risk
+            track.risk = max(track.risk, track.flagged_risk)
+        elif track.flagged_risk and account_id not in self._campaign_flag_of:
+            self._campaign_flag_of[account_id] = track.flagged_risk
         return track
 
     def _due(self, track: _CampaignTrack) -> bool:
@@ -206,4 +221,5 @@ class OnlineScorer:
     def load(cls, path: str | Path) -> "OnlineScorer":
         scorer = cls.__new__(cls)
         scorer.__dict__.update(pickle.loads(Path(path).read_bytes()))
+        scorer.__dict__.setdefault("_campaign_flag_of", {})  # state saved before campaign flags were sticky
         return scorer

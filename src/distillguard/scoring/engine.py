@@ -21,11 +21,20 @@ from distillguard.linking.linker import CampaignLinker, campaign_extras, campaig
 from distillguard.simulate.prompts import procedural_benchmark
 
 
-def combine(findings: list[Finding], weights: dict[str, float]) -> float:
-    """Noisy-OR: independent evidence accumulates; one weak signal stays weak."""
-    keep = 1.0
+def combine(findings: list[Finding], weights: dict[str, float], families: dict[str, str] | None = None) -> float:
+    """Noisy-OR across evidence families: independent evidence accumulates, one weak signal stays weak.
+
+    Detectors of one family measure the same thing from different angles (volume and spend,
+    say, against ceiling-length answers: both say "takes a lot of output"), so within a
+    family only the strongest finding counts; counting each would flag every big customer.
+    """
+    strongest: dict[str, float] = {}
     for finding in findings:
-        keep *= 1.0 - weights.get(finding.detector, 0.5) * finding.score
+        family = (families or {}).get(finding.detector, finding.detector)
+        strongest[family] = max(strongest.get(family, 0.0), weights.get(finding.detector, 0.5) * finding.score)
+    keep = 1.0
+    for value in strongest.values():
+        keep *= 1.0 - value
     return 1.0 - keep
 
 
@@ -64,6 +73,7 @@ class DetectionEngine:
                  benchmark_index: BenchmarkIndex | None = None) -> None:
         self.config = config or load_config()
         self.detectors, self.weights = build_detectors(self.config, extra_detectors)
+        self.families = {name: spec.get("family", name) for name, spec in self.config.get("detectors", {}).items()}
         self._observers = [d for d in self.detectors if type(d).observe is not Detector.observe]
         self.index = benchmark_index or build_benchmark_index(self.config.get("benchmark_paths") or [])
         self.states: dict[str, AccountState] = {}
@@ -113,7 +123,7 @@ class DetectionEngine:
             if finding is not None and finding.score > 0:
                 findings.append(finding)
         findings.sort(key=lambda f: self.weights.get(f.detector, 0.5) * f.score, reverse=True)
-        return Assessment(combine(findings, self.weights), findings, features)
+        return Assessment(combine(findings, self.weights, self.families), findings, features)
 
     def assess_account(self, account_id: str) -> Assessment:
         return self.assess(account_id, self.features_of(self.states[account_id]))

@@ -175,6 +175,8 @@ def apply_corpora(config: SimConfig, data_dir: Path, split: str = "all") -> SimC
         sources["redteam"] = P.Listed("hh-rlhf", redteam_prompts(data))
     config.sources = sources
     config.responses = P.Listed("alpaca-eval-answers", answers(data))
+    # An app relaying its users' requests is only realistic with real people's prompts behind it.
+    config.persona_mix.setdefault("writing-app", 0.03)
     return config
 
 

@@ -60,6 +60,7 @@ class SimConfig:
     persona_mix: dict[str, float] = field(default_factory=lambda: {
         "casual-chat": 0.42, "developer": 0.18, "enterprise-batch": 0.04, "eval-researcher": 0.04,
         "university-nat": 0.16, "logprob-developer": 0.04, "shared-payment-org": 0.08, "red-teamer": 0.04,
+        # "writing-app" needs real people's prompts (the procedural ones are templates): apply_corpora adds it.
     })
     volume_scale: float = 1.0
     responses: P.PromptSource | None = None  # real answers to give responses real text and lengths
@@ -276,10 +277,22 @@ def _legit(config: SimConfig, writer: _Writer, rng: random.Random) -> None:
                 times = timing.diurnal(rng, START, days, n, tz, work_hours=True)
                 shape = Shape(multi_turn=0.5)
                 sources = [src.get("redteam", src["casual"])]
+            elif persona == "writing-app":
+                # A product on the API relaying its own users' one-shot requests and asking for long answers:
+                # single-turn, diverse, long outputs, high volume. The hardest legitimate look-alike of a harvest.
+                n = _volume(rng, 600, 3000, scale)
+                times = timing.diurnal(rng, START, days, n, tz)
+                app = _digest(seed, "app", index)
+                who.ips = [f"34.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(2)]
+                who.user_agents, who.email_domain = [rng.choice(_SDKS)], f"app-{app}.io"
+                shape = Shape(max_tokens=lambda r: r.choice([2048, 4096]), temperature=lambda r: 0.7, multi_turn=0.05,
+                              system=f"You are the writing assistant of app-{app}. Answer the user's request in full.")
+                sources = [src["casual"]]
             else:
                 raise ValueError(f"unknown persona {persona}")
+            long_answers = persona == "writing-app"
             for ts in times:
-                writer.add(rng, who, ts, rng.choice(sources).sample(rng), shape, long_answers=False)
+                writer.add(rng, who, ts, rng.choice(sources).sample(rng), shape, long_answers=long_answers)
             writer.label(who, "legit", persona, None)
 
 
