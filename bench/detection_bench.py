@@ -138,7 +138,7 @@ def cli_replay_check(traffic: Path, data_dir: Path) -> dict:
     t0 = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     seconds = time.perf_counter() - t0
-    verdicts = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    verdicts = [json.loads(line) for line in out.read_bytes().split(b"\n") if line.strip()]
     labels = load_labels(traffic / "labels.jsonl")
     return {"command": "distillguard scan EVENTS --replay --out VERDICTS --no-db --benchmarks DATA/benchmark", "seconds": round(seconds, 1),
             "batch_metrics_of_replay_flags": {k: v for k, v in evaluate(verdicts, labels).items() if k != "per_persona_flag_rate"},

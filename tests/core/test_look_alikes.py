@@ -88,3 +88,15 @@ def test_a_flagged_campaign_stays_flagged_when_its_risk_dips(small_sim):
             assert decision.flagged, event.account_id
             held += 1
     assert calls["n"] > 1 and held > 0
+
+
+def test_benchmark_files_with_unicode_line_separators_inside_strings_are_read_whole(tmp_path):
+    """U+2028 is legal inside a JSON string; splitting JSONL on it would drop the record."""
+    import json
+
+    from distillguard.features.benchmark_index import BenchmarkIndex
+
+    question = "A train leaves the station at noon\u2028travelling at sixty miles per hour; how far has it gone by three o'clock?"
+    (tmp_path / "bench.jsonl").write_text(json.dumps({"question": question}, ensure_ascii=False) + "\n", encoding="utf-8")
+    index = BenchmarkIndex.from_paths([tmp_path])
+    assert index.match(question.replace("\u2028", " "))

@@ -68,7 +68,7 @@ def _records(path: Path, text: str) -> list[tuple[int, object]]:
         # JSON lists carry no per-record line; report the record's position instead.
         return [(i + 1, rec) for i, rec in enumerate(data)]
     out = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):  # U+2028 may sit inside a JSON string
         if not line.strip():
             continue
         try:

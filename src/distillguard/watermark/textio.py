@@ -22,7 +22,7 @@ def read_texts(source: str) -> list[str]:
     """Several texts: JSONL (objects with "text", or JSON strings) if the name ends in .jsonl, else one per line."""
     raw = read_text(source)
     texts = []
-    for number, line in enumerate(raw.splitlines(), 1):
+    for number, line in enumerate(raw.split("\n") if source.endswith(".jsonl") else raw.splitlines(), 1):
         if not line.strip():
             continue
         if source.endswith(".jsonl"):
