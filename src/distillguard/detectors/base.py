@@ -61,5 +61,9 @@ class Detector(ABC):
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
         """Return a finding for this account, or None when there is nothing to say."""
 
+    def too_few_requests(self, features: Mapping[str, Any], default: int) -> bool:
+        """Rates over fewer requests than `min_requests` (a param) are too noisy to judge."""
+        return features.get("requests", 0) < self.params.get("min_requests", default)
+
     def finding(self, score: float, evidence: dict[str, Any], summary: str) -> Finding:
         return Finding(self.name, max(0.0, min(1.0, float(score))), evidence, self.atlas, summary)

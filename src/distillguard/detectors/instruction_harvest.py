@@ -20,7 +20,7 @@ class InstructionHarvestDetector(Detector):
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
         n = features.get("requests", 0)
-        if n < self.params.get("min_requests", 5):
+        if self.too_few_requests(features, 5):
             return None
         # Instruction style is the core signal: dataset instructions open with a task verb or carry
         # template labels; people's requests mostly don't (about one in five opens with a verb).
@@ -77,7 +77,7 @@ class OutputMaximisingDetector(Detector):
     description = "Requests engineered to extract the most output per call"
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
-        if features.get("requests", 0) < self.params.get("min_requests", 10):
+        if self.too_few_requests(features, 10):
             return None
         phrasing = ramp(features.get("output_max_rate", 0.0), 0.2, 0.6) * ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8)
         sampling = ramp(features.get("mean_n", 1.0), 1.5, 3.0)
@@ -101,7 +101,7 @@ class CeilingOutputsDetector(Detector):
     description = "Ceiling max_tokens and long answers on nearly every request"
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
-        if features.get("requests", 0) < self.params.get("min_requests", 10):
+        if self.too_few_requests(features, 10):
             return None
         score = ramp(features.get("max_tokens_high_rate", 0.0), 0.7, 1.0) * ramp(features.get("completion_tokens_per_request", 0.0), 1200, 2500)
         if score <= 0:
