@@ -20,16 +20,21 @@ def _fail(message: str) -> None:
 
 def _print_top(result, k: int = 10) -> None:
     table = Table(title=f"Top flagged accounts ({result.stats['flagged']} of {result.stats['accounts']} flagged)")
-    for column in ("account", "risk", "requests", "campaign"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("main finding", overflow="ellipsis", no_wrap=True, max_width=70)
+    # Fixed widths for the short columns: in an 80-column terminal rich would otherwise squeeze
+    # risk and campaign to nothing to make room for the finding.
+    table.add_column("account", no_wrap=True, width=17)
+    table.add_column("risk", no_wrap=True, width=5)
+    table.add_column("requests", no_wrap=True, justify="right", width=8)
+    table.add_column("campaign", no_wrap=True, overflow="ellipsis", width=12)
+    out = Console()
+    table.add_column("main finding", overflow="ellipsis", no_wrap=True, max_width=max(20, min(70, out.width - 60)))
     for verdict in result.top(k):
         if not verdict["flagged"]:
             break
         main = verdict["findings"][0] if verdict["findings"] else None
         table.add_row(verdict["account_id"], f"{verdict['risk']:.3f}", str(verdict.get("requests", "")), verdict.get("campaign_id") or "",
                       f"{main['detector']} ({main['scope']}, {main['score']:.2f}): {main['summary']}" if main else "")
-    Console().print(table)
+    out.print(table)
 
 
 def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks):
