@@ -30,6 +30,9 @@ from distillguard.simulate.corpora import apply_corpora, benchmark_paths
 from distillguard.simulate.simulator import ATTACK_STRATEGIES, CampaignSpec, SimConfig, simulate
 
 WORK = BENCH_DIR / "_work"
+COMMAND = "make bench  # or: .venv/bin/python -m bench.detection_bench --data-dir ../shared/data"
+POPULATION = {"full": (400, 0.5), "quick": (120, 0.2)}  # legit accounts, volume scale
+HELDOUT_SEED = 23
 SYBILS = (1, 10, 100, 1000)
 PACINGS = ("bursty", "diurnal")
 
@@ -154,13 +157,17 @@ def cli_replay_check(traffic: Path, data_dir: Path) -> dict:
             "legit_flagged": sum(1 for v in verdicts if v["flagged"] and labels.get(v["account_id"], {}).get("label") == "legit")}
 
 
+def _plot_paths(tag: str) -> dict[str, str]:
+    return {"roc": f"plots/detection_roc_{tag}.png", "leaked": f"plots/detection_leaked_{tag}.png"}
+
+
 def _plots(cells: dict, tag: str) -> dict[str, str]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    paths = {}
+    paths = _plot_paths(tag)
     key = next((k for k in cells if k.startswith("s100-diurnal")), next(iter(cells)))
     fig, ax = plt.subplots(figsize=(5, 4))
     for method, roc in cells[key]["_roc"].items():
@@ -171,7 +178,6 @@ def _plots(cells: dict, tag: str) -> dict[str, str]:
     ax.set_ylabel("TPR")
     ax.set_title(f"ROC, held-out {key}")
     ax.legend()
-    paths["roc"] = f"plots/detection_roc_{tag}.png"
     fig.tight_layout()
     fig.savefig(BENCH_DIR / paths["roc"], dpi=100)
     plt.close(fig)
@@ -190,7 +196,6 @@ def _plots(cells: dict, tag: str) -> dict[str, str]:
     ax.set_ylabel("mean leaked share (replay)")
     ax.set_title("Responses served before the flag")
     ax.legend()
-    paths["leaked"] = f"plots/detection_leaked_{tag}.png"
     fig.tight_layout()
     fig.savefig(BENCH_DIR / paths["leaked"], dpi=100)
     plt.close(fig)
@@ -201,7 +206,7 @@ def run(data_dir: Path, quick: bool = False) -> dict:
     data_dir = Path(data_dir)
     WORK.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "plots").mkdir(exist_ok=True)
-    legit, scale = (120, 0.2) if quick else (400, 0.5)
+    legit, scale = POPULATION["quick" if quick else "full"]
     sybil_grid = (1, 10) if quick else SYBILS
     # 1. tuning traffic sets every threshold
     tune_traffic = build_traffic(data_dir, "tune", 100 if not quick else 10, "diurnal", legit, scale, seed=11)
@@ -211,18 +216,19 @@ def run(data_dir: Path, quick: bool = False) -> dict:
     cells = {}
     for sybils in sybil_grid:
         for pacing in PACINGS:
-            traffic = build_traffic(data_dir, "heldout", sybils, pacing, legit, scale, seed=23)
+            traffic = build_traffic(data_dir, "heldout", sybils, pacing, legit, scale, seed=HELDOUT_SEED)
             cells[f"s{sybils}-{pacing}"] = score_all(traffic, data_dir, thresholds, replay=True)
             print(f"  s{sybils}-{pacing}: {json.dumps({m: round(cells[f's{sybils}-{pacing}'][m]['tpr_at_fpr_0.1pct'], 3) for m in ('distillguard', 'volume_rule', 'isolation_forest', 'prada')})}", file=sys.stderr)
-    abl = {} if quick else {f"s{n}-{pacing}": ablation(build_traffic(data_dir, "heldout", n, pacing, legit, scale, seed=23), data_dir)
+    abl = {} if quick else {f"s{n}-{pacing}": ablation(build_traffic(data_dir, "heldout", n, pacing, legit, scale, seed=HELDOUT_SEED), data_dir)
                             for n, pacing in ABLATION_CELLS}
-    cli = {} if quick else {f"s{s}-diurnal": cli_replay_check(build_traffic(data_dir, "heldout", s, "diurnal", legit, scale, seed=23), data_dir)
+    cli = {} if quick else {f"s{s}-diurnal": cli_replay_check(build_traffic(data_dir, "heldout", s, "diurnal", legit, scale, seed=HELDOUT_SEED),
+                                                              data_dir)
                             for s in (10, 100)}
     plots = _plots(cells, "full") if not quick else {}
     data = {"tune": _strip(tune), "heldout": {k: _strip(v) for k, v in cells.items()}, "ablation": abl, "cli_replay": cli, "quick": quick,
             "baseline_thresholds_from_tune": thresholds}
     if not quick:
-        update_section("detection", data, _markdown(data, plots), command="make bench  # or: .venv/bin/python -m bench.detection_bench --data-dir ../shared/data")
+        update_section("detection", data, _markdown(data, plots), command=COMMAND)
     return data
 
 
@@ -230,10 +236,10 @@ def rerun_ablation(data_dir: Path) -> dict:
     from bench.results_io import RESULTS_JSON
 
     data = json.loads(RESULTS_JSON.read_text())["detection"]
-    data["ablation"] = {f"s{n}-{pacing}": ablation(build_traffic(Path(data_dir), "heldout", n, pacing, 400, 0.5, seed=23), Path(data_dir))
+    legit, scale = POPULATION["full"]
+    data["ablation"] = {f"s{n}-{pacing}": ablation(build_traffic(Path(data_dir), "heldout", n, pacing, legit, scale, seed=HELDOUT_SEED), Path(data_dir))
                         for n, pacing in ABLATION_CELLS}
-    plots = {"roc": "plots/detection_roc_full.png", "leaked": "plots/detection_leaked_full.png"}
-    update_section("detection", data, _markdown(data, plots), command="make bench  # or: .venv/bin/python -m bench.detection_bench --data-dir ../shared/data")
+    update_section("detection", data, _markdown(data, _plot_paths("full")), command=COMMAND)
     return data
 
 
