@@ -23,6 +23,8 @@ from typing import Any
 
 import orjson
 
+from distillguard.adapters import NATIVE, AdaptedReader, resolve_formats
+from distillguard.adapters.evidence import Coverage
 from distillguard.detectors.base import Detector
 from distillguard.detectors.registry import load_config
 from distillguard.events.model import ApiEvent
@@ -124,6 +126,8 @@ def scan(
     benchmark_paths: list[str | Path] | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    input_format: str | dict[str, str] | None = None,
+    adapter_options: dict[str, Any] | None = None,
 ) -> ScanResult:
     """Scan API event logs for extraction; write verdicts (JSONL), a report and the store.
 
@@ -131,7 +135,9 @@ def scan(
     lines and unseen request ids are processed (batch mode). `config`: YAML path or dict.
     `progress`: called with the number of events processed so far. `workers`: processes
     for a fresh batch scan (default: all cores for logs over 20 MB; accounts are
-    partitioned, results are identical to one process).
+    partitioned, results are identical to one process). `input_format`: a format name of
+    distillguard.adapters (or {file: name}, or "auto" to detect per file); None reads API
+    events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format.
     """
     started = datetime.now(timezone.utc)
     files = expand_inputs([inputs] if isinstance(inputs, (str, Path)) else inputs)
@@ -139,6 +145,8 @@ def scan(
     if benchmark_paths:
         cfg = dict(cfg, benchmark_paths=[str(p) for p in benchmark_paths])
     sink = RejectSink(Path(rejects) if rejects else None, strict=strict)
+    formats, read_file = _input_reader(files, input_format, adapter_options)
+    coverage = Coverage()
     store = Store(db) if db else None
 
     engine = None
@@ -152,16 +160,21 @@ def scan(
     hourly: dict[int, Counter] = {}
     seen: set[str] = set()
     new_events = 0
+    duplicates = 0
 
     def stream() -> Iterator[ApiEvent]:
-        nonlocal new_events
+        nonlocal new_events, duplicates
         for path in files:
             start = store.lines_done(path) if store is not None and not replay else 0
             last_line = start
-            for last_line, event in iter_file(path, sink, start_line=start):
-                if event.request_id in seen or event.request_id in known:
+            for last_line, event in _named_errors(path, read_file(path, sink, start_line=start)):
+                if event.request_id in seen:
+                    duplicates += 1  # the same request twice in this run: counted, stored once
+                    continue
+                if event.request_id in known:
                     continue
                 seen.add(event.request_id)
+                coverage.observe(event)
                 new_events += 1
                 if progress is not None and new_events % 5000 == 0:
                     progress(new_events)
@@ -172,7 +185,7 @@ def scan(
     account_hours: dict[str, Counter] = {}
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
-    parallel = (workers > 1 and not replay and not known and not engine.states and not engine._observers
+    parallel = (workers > 1 and set(formats.values()) <= {NATIVE} and not replay and not known and not engine.states and not engine._observers
                 and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
     try:
         if parallel:
@@ -242,6 +255,9 @@ def scan(
         "events": new_events,
         "rejects": sink.count,
         "rejects_by_field": dict(sink.by_reason),
+        "duplicates": duplicates,
+        "formats": formats,
+        "missing_evidence": coverage.missing(),
         "accounts": len(verdicts),
         "flagged": len(flagged_ids),
         "campaigns": len(campaigns),
@@ -265,6 +281,29 @@ def scan(
 
         write_report(result, Path(report))
     return result
+
+
+def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, str], Callable]:
+    """({file: format}, the per-file reader) for a scan: native files go straight to events.readers."""
+    if input_format is None or input_format == NATIVE:
+        return {str(p): NATIVE for p in files}, iter_file
+    formats = dict(input_format) if isinstance(input_format, dict) else resolve_formats(files, input_format, options)
+    if set(formats.values()) <= {NATIVE}:
+        return formats, iter_file
+    return formats, AdaptedReader(formats, options).iter_file
+
+
+def _named_errors(path: Path, items: Iterator) -> Iterator:
+    """Re-raise a read failure (bad gzip, truncated zstd, unreadable file) with the file's name in it."""
+    try:
+        yield from items
+    except (OSError, EOFError) as exc:
+        message = str(exc) or type(exc).__name__
+        raise OSError(message if str(path) in message else f"{path}: cannot read: {message}") from exc
+    except Exception as exc:
+        if type(exc).__name__ != "ZstdError":
+            raise
+        raise OSError(f"{path}: cannot read: {exc}") from exc
 
 
 def _concat_parts(path: Path, workers: int) -> None:

@@ -37,7 +37,7 @@ def _print_top(result, k: int = 10) -> None:
     out.print(table)
 
 
-def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks):
+def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks, input_format=None, adapter_options=None):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from distillguard.events.readers import StrictModeError
@@ -48,7 +48,8 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
         task = progress.add_task("scan", total=None)
         try:
             return scan(inputs, out=out, report=report, db=db, rejects=rejects, strict=strict, config=config, replay=replay,
-                        benchmark_paths=benchmarks, progress=lambda n: progress.update(task, completed=n))
+                        benchmark_paths=benchmarks, progress=lambda n: progress.update(task, completed=n),
+                        input_format=input_format, adapter_options=adapter_options)
         except StrictModeError as exc:
             _fail(f"malformed record (strict mode): {exc}")
         except FileNotFoundError as exc:
@@ -72,6 +73,12 @@ def register(app: typer.Typer) -> None:
         benchmarks: Optional[list[Path]] = typer.Option(None, "--benchmarks", help="Files or folders of public benchmark questions to match prompts against."),
         engine: str = typer.Option("embedded", "--engine", help="'embedded' (this machine) or 'spark'."),
         master: str = typer.Option("local[*]", "--master", help="Spark master URL, with --engine spark."),
+        input_format: str = typer.Option("auto", "--format", help="Source format of the logs: auto (detect per file), api-event, "
+                                         "litellm-payload, litellm-spend, otlp-json, openai-chat, openai-batch, openai-responses, "
+                                         "langfuse, helicone, csv."),
+        mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML naming the column of each event field, for --format csv."),
+        max_reject_share: float = typer.Option(0.5, "--max-reject-share", min=0.0, max=1.0,
+                                               help="Exit non-zero when more than this share of the records were rejected."),
     ) -> None:
         """Scan API traffic logs and flag accounts that look like model extraction.
 
@@ -88,13 +95,22 @@ def register(app: typer.Typer) -> None:
         if engine != "embedded":
             _fail(f"--engine must be 'embedded' or 'spark', not {engine!r}")
         rejects = rejects or out.with_suffix(".rejects.jsonl")
-        result = _run_scan(inputs, out, report, None if no_db else db, rejects, strict, config, replay, benchmarks)
-        _print_top(result)
+        from distillguard.adapters.cli_support import check_read, prepare_inputs
+
+        rescan = not no_db and db is not None and db.exists()
+        files, formats, options = prepare_inputs(inputs, input_format, mapping, _fail, console)
+        result = _run_scan(files, out, report, None if no_db else db, rejects, strict, config, replay, benchmarks, formats, options)
         s = result.stats
+        check_read(s, files, rejects, max_reject_share, rescan, _fail, console)
+        _print_top(result)
         console.print(f"{s['events']:,} events, {s['accounts']:,} accounts, {s['flagged']} flagged, {s['campaigns']} campaigns "
                       f"({s['flagged_campaigns']} flagged) in {s['seconds']} s")
         if s["rejects"]:
             console.print(f"[yellow]{s['rejects']} malformed record(s) set aside in {rejects}[/yellow] by field: {s['rejects_by_field']}")
+        if s.get("duplicates"):
+            console.print(f"{s['duplicates']:,} duplicate request id(s) counted once")
+        for line in s.get("missing_evidence") or ():
+            console.print(f"[yellow]evidence gap:[/yellow] {line}")
         console.print(f"verdicts: {out}" + (f" · report: {report}" if report else "") + ("" if no_db else f" · store: {db}"))
 
     @app.command("demo")
