@@ -135,7 +135,11 @@ def describe(path: Path) -> str:
     if not sample:
         return f"a {kind.upper()} file with no decodable record"
     first = sample[0]
-    what = {"csv": "CSV", "parquet": "Parquet", "json": "a JSON document" if len(sample) == 1 else "a JSON array", "jsonl": "JSONL"}[kind]
+    if kind == "json":
+        with open_binary(path) as handle:
+            is_array = handle.read(4096).lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"[")
+    what = {"csv": "CSV", "parquet": "Parquet", "json": "a JSON array" if kind == "json" and is_array else "a JSON document",
+            "jsonl": "JSONL"}[kind]
     if isinstance(first, dict):
         keys = list(first)[:8]
         more = "…" if len(first) > 8 else ""

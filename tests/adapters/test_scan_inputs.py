@@ -1,0 +1,134 @@
+"""`scan` on foreign logs: detection note, round trips to verdicts, and honest failures (issue 16 item 7)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from distillguard.cli import app
+from tests.adapters.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def _scan(*args: str):
+    result = runner.invoke(app, ["scan", *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize("name, fmt, events", [
+    ("litellm_standard_logging_payload.jsonl", "litellm-payload", 1), ("litellm_spend_logs.csv", "litellm-spend", 1),
+    ("otel_genai_semconv.jsonl", "otlp-json", 2), ("openai_batch_output.jsonl", "openai-batch", 1),
+    ("openai_chat_completion.json", "openai-chat", 1), ("openai_responses.json", "openai-responses", 1),
+    ("langfuse_ingestion_batch.json", "langfuse", 1), ("helicone_export.csv", "helicone", 1)])
+def test_round_trip_adapter_to_verdicts(name, fmt, events, tmp_path):
+    from distillguard.pipeline import scan
+
+    result = scan(FIXTURES / name, out=tmp_path / "v.jsonl", input_format="auto")
+    assert result.stats["formats"] == {str(FIXTURES / name): fmt}
+    assert result.stats["events"] == events and result.stats["rejects"] == 0
+    verdicts = [json.loads(line) for line in (tmp_path / "v.jsonl").read_text().splitlines()]
+    assert sum(v["requests"] for v in verdicts) == events
+
+
+def test_scan_names_the_detected_format_and_each_evidence_gap_once(tmp_path):
+    result = _scan(str(FIXTURES / "litellm_standard_logging_payload.jsonl"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "detected format: litellm-payload" in text
+    assert text.count("no client IP") == 1 and text.count("no payment fingerprint") == 1
+    assert "linking by shared IP" in text and "account identity: 1 of 1 requests name no account" in text
+
+
+def test_native_events_lose_no_evidence(tmp_path):
+    from distillguard.pipeline import scan
+
+    event = {"request_id": "r1", "ts": "2026-01-01T00:00:00Z", "account_id": "a", "ip": "198.51.100.7", "user_agent": "ua",
+             "request": {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 5, "logprobs": True},
+             "response": {"choices": [{"message": {"content": "yo"}}], "usage": {"prompt_tokens": 1, "completion_tokens": 1}},
+             "cost_usd": 0.1, "account": {"payment_fingerprint": "fp", "created_at": "2025-12-01T00:00:00Z"}}
+    (tmp_path / "e.jsonl").write_text(json.dumps(event) + "\n")
+    assert scan(tmp_path / "e.jsonl", input_format="auto").stats["missing_evidence"] == []
+
+
+def test_unknown_format_exits_non_zero_listing_supported_ones(tmp_path):
+    (tmp_path / "x.jsonl").write_text('{"id": "chatcmpl-1", "created": 1700000000, "user": "u1"}\n')
+    result = _scan(str(tmp_path / "x.jsonl"), "--no-db")
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "JSONL with keys id, created, user" in text and "supported formats: api-event, litellm-payload" in text
+    assert "required event fields: request_id, ts, account_id, request" in text
+    named = _scan(str(tmp_path / "x.jsonl"), "--no-db", "--format", "splunk")
+    assert named.exit_code == 2 and "unknown --format 'splunk'" in named.output
+
+
+@pytest.mark.parametrize("content, looks_like", [
+    ("a,b,c\n1,2,3\n", "CSV with columns a, b, c"),
+    ('[{"id": "x", "created": 1, "user": "u"}]', "a JSON array with keys id, created, user"),
+    ("", "an empty file")])
+def test_unreadable_inputs_say_what_they_look_like(content, looks_like, tmp_path):
+    path = tmp_path / ("in.csv" if content.startswith("a,") else "in.json")
+    path.write_text(content)
+    result = _scan(str(path), "--no-db")
+    assert result.exit_code == 2 and looks_like in " ".join(result.output.split())
+
+
+def test_empty_folder_and_fake_gzip_fail_naming_the_path(tmp_path):
+    (tmp_path / "empty").mkdir()
+    folder = _scan(str(tmp_path / "empty"), "--no-db")
+    assert folder.exit_code == 2 and "folder holds no log file" in folder.output
+    (tmp_path / "fake.jsonl.gz").write_bytes(b"not gzip at all\n")
+    fake = _scan(str(tmp_path / "fake.jsonl.gz"), "--no-db", "--format", "api-event")
+    assert fake.exit_code == 2 and "fake.jsonl.gz" in fake.output
+
+
+def test_native_file_with_no_valid_record_exits_non_zero(tmp_path):
+    (tmp_path / "e.jsonl").write_text('{"request_id": "a", "ts": "2026-01-01T00:00:00Z", "account_id": "x", "request": {"n": "two"}}\n')
+    result = _scan(str(tmp_path / "e.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"))
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "no valid record read" in text and "request.n" in text
+
+
+def test_duplicates_are_counted_and_reject_share_enforced(small_sim, tmp_path):
+    lines = (small_sim / "events.jsonl").read_text().splitlines()[:10]
+    (tmp_path / "dup.jsonl").write_text("\n".join(lines + lines[:3]) + "\n")
+    dup = _scan(str(tmp_path / "dup.jsonl"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
+    assert dup.exit_code == 0 and "3 duplicate request id(s)" in dup.output
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines[:3] + ["{not json"] * 4) + "\n")
+    bad = _scan(str(tmp_path / "bad.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"))
+    assert bad.exit_code == 2 and "4 of 7 records (57%) were rejected" in " ".join(bad.output.split())
+    lenient = _scan(str(tmp_path / "bad.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"),
+                    "--max-reject-share", "0.6")
+    assert lenient.exit_code == 0
+
+
+def test_gzipped_foreign_log_in_a_folder_is_found_and_read(tmp_path):
+    (tmp_path / "logs").mkdir()
+    with gzip.open(tmp_path / "logs" / "spans.jsonl.gz", "wb") as handle:
+        handle.write((FIXTURES / "otel_genai_semconv.jsonl").read_bytes())
+    shutil.copy(FIXTURES / "helicone_export.csv", tmp_path / "logs" / "helicone.csv")
+    result = _scan(str(tmp_path / "logs"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0, text
+    assert "detected format: otlp-json" in text and "detected format: helicone" in text and "3 events" in text
+
+
+def test_mapped_csv_with_yaml_mapping(tmp_path):
+    (tmp_path / "map.yaml").write_text("request_id: req\nts: when\naccount_id: customer\nprompt: text\nip: client_ip\nmax_tokens: max_out\n")
+    (tmp_path / "own.csv").write_text("req,when,customer,text,client_ip,max_out\nr1,1733011200,c1,hello there,203.0.113.9,64\n"
+                                      "r2,2024-12-01T00:00:05Z,c1,second,203.0.113.9,\n")
+    from tests.adapters.conftest import read_events
+
+    events, sink, _ = read_events(tmp_path / "own.csv", fmt="csv", options={"mapping": str(tmp_path / "map.yaml")})
+    assert sink.count == 0 and [e.request_id for e in events] == ["r1", "r2"]
+    assert events[0].ts.isoformat() == "2024-12-01T00:00:00+00:00" and events[0].ip == "203.0.113.9"
+    assert events[0].request["max_tokens"] == 64 and "max_tokens" not in events[1].request
+    (tmp_path / "bad.yaml").write_text("request_id: req\nts: when\naccount: customer\n")
+    result = _scan(str(tmp_path / "own.csv"), "--no-db", "--format", "csv", "--mapping", str(tmp_path / "bad.yaml"))
+    assert result.exit_code == 2 and "unknown event field(s) account" in " ".join(result.output.split())
