@@ -1,0 +1,55 @@
+"""`distillguard collect`: receive OpenTelemetry GenAI spans over OTLP/HTTP and write API events."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("collect")
+    def collect_command(
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Append API events to this JSONL file (created 0600)."),
+        bus: Optional[str] = typer.Option(None, "--bus", help="Also publish to this event bus (redis://, nats://, kafka://)."),
+        partitions: Optional[int] = typer.Option(None, "--partitions", help="Partitions of the bus (default: the bus default)."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 to accept from other hosts)."),
+        port: int = typer.Option(4318, "--port", help="Port (4318 is OTLP/HTTP's)."),
+        token_env: str = typer.Option("DISTILLGUARD_COLLECT_TOKEN", "--token-env",
+                                      help="Environment variable holding a bearer token exporters must send (unset: no token)."),
+    ) -> None:
+        """Receive GenAI spans from an OpenTelemetry collector (OTLP/HTTP, JSON encoding) and write API events.
+
+        Example: distillguard collect --out events.jsonl  (then, in the collector: exporters: otlphttp:
+        endpoint: http://HOST:4318, encoding: json), and later: distillguard scan events.jsonl
+        """
+        from distillguard.adapters.collect import make_server
+        from distillguard.adapters.sinks import EventSink
+
+        if out is None and bus is None:
+            console.print("[red]error:[/red] give --out FILE, --bus URL, or both: where the events go")
+            raise typer.Exit(2)
+        token = os.environ.get(token_env) or None
+        if host not in ("127.0.0.1", "localhost", "::1") and not token:
+            console.print(f"[yellow]warning:[/yellow] listening on {host} without a token; set {token_env} to require one")
+        try:
+            sink = EventSink(out, bus, partitions)
+            server = make_server(sink, host, port, token)
+        except (OSError, ValueError) as exc:
+            console.print(f"[red]error:[/red] cannot start the receiver on {host}:{port}: {str(exc).splitlines()[0]}")
+            raise typer.Exit(2)
+        where = " and ".join(x for x in (str(out) if out else "", bus or "") if x)
+        console.print(f"receiving OTLP/HTTP JSON on http://{host}:{server.server_address[1]}/v1/traces → {where} (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            sink.close()
+            console.print(f"{server.accepted:,} events written, {server.rejected:,} spans rejected")
