@@ -132,3 +132,24 @@ def test_mapped_csv_with_yaml_mapping(tmp_path):
     (tmp_path / "bad.yaml").write_text("request_id: req\nts: when\naccount: customer\n")
     result = _scan(str(tmp_path / "own.csv"), "--no-db", "--format", "csv", "--mapping", str(tmp_path / "bad.yaml"))
     assert result.exit_code == 2 and "unknown event field(s) account" in " ".join(result.output.split())
+
+
+def test_jsonl_whose_first_line_is_longer_than_the_detection_window(tmp_path):
+    """An OTLP export line with hundreds of spans is far over 64 KiB; it is still one JSONL record, not a broken document."""
+    doc = json.loads((FIXTURES / "otel_genai_semconv.jsonl").read_text().splitlines()[0])
+    span = doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+    spans = []
+    for i in range(300):
+        copy = json.loads(json.dumps(span))
+        for attr in copy["attributes"]:
+            if attr["key"] == "gen_ai.response.id":
+                attr["value"]["stringValue"] = f"chatcmpl-{i}"
+        spans.append(copy)
+    doc["resourceSpans"][0]["scopeSpans"][0]["spans"] = spans
+    line = json.dumps(doc)
+    assert len(line) > 1 << 16
+    (tmp_path / "big.jsonl").write_text(line + "\n" + line + "\n")
+    from tests.adapters.conftest import read_events
+
+    events, sink, formats = read_events(tmp_path / "big.jsonl")
+    assert set(formats.values()) == {"otlp-json"} and sink.count == 0 and len(events) == 600

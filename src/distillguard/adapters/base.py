@@ -180,6 +180,20 @@ def sampling_params(params: Any) -> dict[str, Any]:
     return out
 
 
+def request_from_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The event's request from an OpenAI-shaped request body: messages or prompt, typed parameters, tools."""
+    request: dict[str, Any] = {}
+    if isinstance(body.get("messages"), list):
+        request["messages"] = body["messages"]
+    elif body.get("prompt") is not None:
+        request["prompt"] = body["prompt"]
+    request.update(sampling_params(body))
+    for key in ("tools", "response_format"):
+        if body.get(key) is not None:
+            request[key] = body[key]
+    return request
+
+
 def chat_response(text: str | None, prompt_tokens: Any = None, completion_tokens: Any = None) -> dict[str, Any] | None:
     """An OpenAI-shaped response body from a completion text and token counts."""
     usage = {}

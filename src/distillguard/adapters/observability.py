@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, as_json, chat_response, endpoint_for, first, messages_from,
-                                        opt_float, opt_int, sampling_params, seconds_between, share, text_of, to_timestamp)
+                                        opt_float, opt_int, request_from_body, sampling_params, seconds_between, share, text_of,
+                                        to_timestamp)
 
 _GENERATION_TYPES = {"generation-create", "generation-update", "observation-create"}
 
@@ -113,12 +114,7 @@ def helicone_row(row: dict) -> dict[str, Any]:
     body_out = as_json(row.get("response_body"), "response_body")
     properties = as_json(first(row.get("request_properties"), row.get("properties")), "request_properties")
     properties = properties if isinstance(properties, dict) else {}
-    request: dict[str, Any] = {}
-    if isinstance(body_in.get("messages"), list):
-        request["messages"] = body_in["messages"]
-    elif body_in.get("prompt") is not None:
-        request["prompt"] = body_in["prompt"]
-    request.update(sampling_params(body_in))
+    request = request_from_body(body_in)
     if isinstance(body_out, dict) and isinstance(body_out.get("choices"), list):
         response = {"choices": body_out["choices"]}
         if isinstance(body_out.get("usage"), dict):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, chat_response, first, opt_int, sampling_params, share,
-                                        text_of, to_timestamp)
+from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, chat_response, first, opt_int, request_from_body,
+                                        sampling_params, share, text_of, to_timestamp)
 
 
 def _account(*sources: Any) -> str | None:
@@ -23,19 +23,6 @@ def _account(*sources: Any) -> str | None:
             if value:
                 return str(value)
     return None
-
-
-def _request_body(body: dict) -> dict[str, Any]:
-    request: dict[str, Any] = {}
-    if isinstance(body.get("messages"), list):
-        request["messages"] = body["messages"]
-    elif body.get("prompt") is not None:
-        request["prompt"] = body["prompt"]
-    request.update(sampling_params(body))
-    for key in ("tools", "response_format"):
-        if body.get(key) is not None:
-            request[key] = body[key]
-    return request
 
 
 def _pair(record: dict) -> tuple[dict, dict]:
@@ -74,7 +61,7 @@ class OpenAIChatAdapter(Adapter):
         request_id = first(response.get("id"), record.get("request_id"), record.get("id"))
         if not request_id:
             raise RecordError("id", "missing")
-        body = _request_body(request)
+        body = request_from_body(request)
         return [{
             "request_id": str(request_id),
             "ts": to_timestamp(first(record.get("ts"), record.get("timestamp"), response.get("created")), "created"),
@@ -146,7 +133,7 @@ class OpenAIBatchAdapter(Adapter):
             "account_id": _account(body_in) or f"batch:{Path(self.current_file).name.split('.')[0] or 'unknown'}",
             "model": first(body_in.get("model"), body_out.get("model")),
             "endpoint": first(source.get("url"), "/v1/chat/completions"),
-            "request": _request_body(body_in),
+            "request": request_from_body(body_in),
             "response": {"choices": choices, **({"usage": body_out["usage"]} if isinstance(body_out.get("usage"), dict) else {})},
             "status": status,
             "custom_id": custom_id,

@@ -43,14 +43,13 @@ def container_of(path: Path) -> str:
     if name.endswith((".parquet", ".pq")):
         return "parquet"
     with open_binary(path) as handle:
-        head = handle.read(1 << 16)
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+        # The whole first line, however long (an OTLP export line holds hundreds of spans), within the line limit.
+        text = io.BufferedReader(handle).readline(MAX_LINE_BYTES).lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
-        first_line = text.split(b"\n", 1)[0].strip()
         try:
-            orjson.loads(first_line)
+            orjson.loads(text.strip())
             return "jsonl"
         except orjson.JSONDecodeError:
             return "json"  # a pretty-printed document

@@ -20,7 +20,8 @@ from distillguard.exports.summary import main_finding
 _WARN = 13  # SeverityNumber WARN
 
 
-def _attr(key: str, value: Any) -> dict[str, Any]:
+def otlp_attribute(key: str, value: Any) -> dict[str, Any]:
+    """One OTLP/JSON KeyValue, typed by the Python value."""
     if isinstance(value, bool):
         return {"key": key, "value": {"boolValue": value}}
     if isinstance(value, int):
@@ -33,7 +34,7 @@ def _attr(key: str, value: Any) -> dict[str, Any]:
 def _record(now_ns: int, name: str, body: str, attributes: dict[str, Any]) -> dict[str, Any]:
     return {"timeUnixNano": str(now_ns), "observedTimeUnixNano": str(now_ns), "severityNumber": _WARN, "severityText": "WARN",
             "eventName": name, "body": {"stringValue": body},
-            "attributes": [_attr("event.name", name)] + [_attr(k, v) for k, v in attributes.items() if v is not None]}
+            "attributes": [otlp_attribute("event.name", name)] + [otlp_attribute(k, v) for k, v in attributes.items() if v is not None]}
 
 
 def otlp_logs(verdicts: list[dict[str, Any]], campaigns: list[dict[str, Any]], service_name: str = "distillguard",
@@ -59,7 +60,7 @@ def otlp_logs(verdicts: list[dict[str, Any]], campaigns: list[dict[str, Any]], s
                                 "distillguard.flagged_members": int(campaign.get("flagged_members", 0)),
                                 "distillguard.risk": float(campaign.get("max_risk", 0.0)),
                                 "distillguard.requests": int(campaign.get("requests", 0))}))
-    return {"resourceLogs": [{"resource": {"attributes": [_attr("service.name", service_name)]},
+    return {"resourceLogs": [{"resource": {"attributes": [otlp_attribute("service.name", service_name)]},
                               "scopeLogs": [{"scope": {"name": "distillguard", "version": VERSION}, "logRecords": records}]}]}
 
 
