@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from distillguard.adapters import SUPPORTED
+
 console = Console(stderr=True)
 
 
@@ -61,7 +63,7 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
 def register(app: typer.Typer) -> None:
     @app.command("scan")
     def scan_command(
-        inputs: list[Path] = typer.Argument(..., help="API event logs: JSONL (.jsonl, .jsonl.gz, .jsonl.zst), Parquet, or folders of them."),
+        inputs: list[Path] = typer.Argument(..., help="Traffic logs (API events, or LiteLLM, OpenTelemetry, OpenAI, Langfuse, Helicone exports, CSV): JSONL, JSON, CSV or Parquet, optionally .gz/.zst, or folders of them."),
         out: Path = typer.Option(Path("verdicts.jsonl"), "--out", "-o", help="Where to write one verdict per account (JSONL)."),
         report: Optional[Path] = typer.Option(None, "--report", help="Also write an HTML report for analysts here."),
         db: Optional[Path] = typer.Option(Path("distillguard.duckdb"), "--db", help="DuckDB store; a re-scan of a grown log reads only new events."),
@@ -73,9 +75,8 @@ def register(app: typer.Typer) -> None:
         benchmarks: Optional[list[Path]] = typer.Option(None, "--benchmarks", help="Files or folders of public benchmark questions to match prompts against."),
         engine: str = typer.Option("embedded", "--engine", help="'embedded' (this machine) or 'spark'."),
         master: str = typer.Option("local[*]", "--master", help="Spark master URL, with --engine spark."),
-        input_format: str = typer.Option("auto", "--format", help="Source format of the logs: auto (detect per file), api-event, "
-                                         "litellm-payload, litellm-spend, otlp-json, openai-chat, openai-batch, openai-responses, "
-                                         "langfuse, helicone, csv."),
+        input_format: str = typer.Option("auto", "--format", help="Source format of the logs: auto (detect per file), "
+                                         + ", ".join(SUPPORTED) + "."),
         mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML naming the column of each event field, for --format csv."),
         max_reject_share: float = typer.Option(0.5, "--max-reject-share", min=0.0, max=1.0,
                                                help="Exit non-zero when more than this share of the records were rejected."),
@@ -84,6 +85,8 @@ def register(app: typer.Typer) -> None:
 
         Example: distillguard scan traffic.jsonl --out verdicts.jsonl --report report.html
         """
+        if engine == "spark" and input_format not in ("auto", "api-event"):
+            _fail(f"--engine spark reads API events only; scan {input_format} logs with the embedded engine")
         if engine == "spark":
             try:
                 from distillguard.engines.spark import run_spark_scan

@@ -153,3 +153,30 @@ def test_jsonl_whose_first_line_is_longer_than_the_detection_window(tmp_path):
 
     events, sink, formats = read_events(tmp_path / "big.jsonl")
     assert set(formats.values()) == {"otlp-json"} and sink.count == 0 and len(events) == 600
+
+
+def test_csv_export_with_a_cell_over_the_csv_module_default_limit(tmp_path):
+    """A Helicone export cell holds the whole request body; Python's csv refuses cells over 128 KiB by default."""
+    import csv
+
+    rows = list(csv.DictReader((FIXTURES / "helicone_export.csv").open()))
+    body = json.loads(rows[0]["request_body"])
+    body["messages"][1]["content"] = "word " * 40_000  # 200 kB prompt
+    rows[0]["request_body"] = json.dumps(body)
+    with open(tmp_path / "big.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    from tests.adapters.conftest import read_events
+
+    (event,), sink, _ = read_events(tmp_path / "big.csv")
+    assert sink.count == 0 and len(event.prompt_text) == 200_000
+
+
+def test_corrupt_parquet_and_csv_errors_name_the_file(tmp_path):
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1 this is not parquet")
+    result = _scan(str(tmp_path / "bad.parquet"), "--no-db", "--format", "helicone")
+    assert result.exit_code == 2 and "bad.parquet" in result.output
+    (tmp_path / "nul.csv").write_bytes(b"request_id,ts\n\x00x,1\n")
+    result = _scan(str(tmp_path / "nul.csv"), "--no-db", "--format", "helicone")
+    assert result.exit_code == 2 and "nul.csv" in result.output

@@ -65,24 +65,33 @@ def iter_records(path: Path, reject) -> Iterator[tuple[int, Any]]:
     """
     kind = container_of(path)
     if kind == "parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         number = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000):
-            for row in batch.to_pylist():
-                number += 1
-                yield number, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        try:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield number, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        except pa.ArrowException as exc:
+            raise ContainerError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0][:160]})") from None
         return
     if kind == "csv":
+        # A cell may hold a whole request body (Helicone, LiteLLM exports): allow cells up to the line limit.
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
         with open_binary(path) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             dialect = "excel-tab" if base_name(path).endswith(".tsv") else "excel"
             reader = csv.DictReader(text, dialect=dialect)
-            for row in reader:
-                if None in row:
-                    reject(reader.line_num, "more cells than header columns", "")
-                    continue
-                yield reader.line_num, row
+            try:
+                for row in reader:
+                    if None in row:
+                        reject(reader.line_num, "more cells than header columns", "")
+                        continue
+                    yield reader.line_num, row
+            except csv.Error as exc:
+                raise ContainerError(f"{path}:{reader.line_num}: not readable as CSV ({exc})") from None
         return
     if kind == "json":
         with open_binary(path) as handle:
