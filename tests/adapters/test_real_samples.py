@@ -125,3 +125,12 @@ def test_every_fixture_is_named_in_source_md():
     for path in FIXTURES.iterdir():
         if path.name != "SOURCE.md":
             assert path.name in sources, f"{path.name} has no source in SOURCE.md"
+
+
+def test_langfuse_completion_that_starts_like_json_is_kept_as_text(tmp_path):
+    """Found by bench/adapters_bench.py: a model's answer beginning with '[' or '{' was rejected as broken JSON."""
+    doc = json.loads((FIXTURES / "langfuse_ingestion_batch.json").read_text())
+    doc["batch"][1]["body"]["output"] = "[1, 2, 3] is the list you asked for"
+    (tmp_path / "lf.json").write_text(json.dumps(doc))
+    (event,), sink, _ = read_events(tmp_path / "lf.json")
+    assert sink.count == 0 and event.response_text == "[1, 2, 3] is the list you asked for"

@@ -77,6 +77,15 @@ def as_json(value: Any, field: str) -> Any:
     return value
 
 
+def maybe_json(value: Any) -> Any:
+    """Free text (a prompt, a completion) that an export may have stored as JSON text: decoded when it
+    parses, kept as the text it is when it does not (a completion may well start with '{')."""
+    try:
+        return as_json(value, "")
+    except RecordError:
+        return value
+
+
 def to_timestamp(value: Any, field: str) -> str:
     """RFC 3339 (UTC) from an ISO string, a naive 'YYYY-MM-DD HH:MM:SS' (read as UTC), epoch
     seconds, milliseconds or nanoseconds (numbers or digit strings)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, as_json, chat_response, endpoint_for, first, messages_from,
-                                        opt_float, opt_int, request_from_body, sampling_params, seconds_between, share, text_of,
+                                        maybe_json, opt_float, opt_int, request_from_body, sampling_params, seconds_between, share, text_of,
                                         to_timestamp)
 
 _GENERATION_TYPES = {"generation-create", "generation-update", "observation-create"}
@@ -39,7 +39,7 @@ def _cost(observation: dict) -> float | None:
 def langfuse_generation(observation: dict, user_id: Any) -> dict[str, Any]:
     if not observation.get("id"):
         raise RecordError("id", "missing")
-    observation_input = as_json(observation.get("input"), "input")
+    observation_input = maybe_json(observation.get("input"))
     messages = messages_from(observation_input)
     request: dict[str, Any] = {"messages": messages} if messages else {}
     params = observation.get("modelParameters") if isinstance(observation.get("modelParameters"), dict) else {}
@@ -55,7 +55,7 @@ def langfuse_generation(observation: dict, user_id: Any) -> dict[str, Any]:
         "model": first(observation.get("model")),
         "endpoint": endpoint_for(request.get("messages")),
         "request": request,
-        "response": chat_response(text_of(as_json(observation.get("output"), "output")), prompt_tokens, completion_tokens),
+        "response": chat_response(text_of(maybe_json(observation.get("output"))), prompt_tokens, completion_tokens),
         "status": 500 if level == "ERROR" else 200,
         "cost_usd": _cost(observation),
         "latency_ms": round(span * 1000.0, 3) if span is not None else None,
