@@ -25,3 +25,9 @@ def read_events(*paths: Path, fmt: str = "auto", options: dict | None = None):
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _run_in_tmp(tmp_path, monkeypatch):
+    """CLI defaults (verdicts.jsonl, its rejects file, the store) land in the test's folder, not the checkout."""
+    monkeypatch.chdir(tmp_path)
