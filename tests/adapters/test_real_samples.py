@@ -134,3 +134,31 @@ def test_langfuse_completion_that_starts_like_json_is_kept_as_text(tmp_path):
     (tmp_path / "lf.json").write_text(json.dumps(doc))
     (event,), sink, _ = read_events(tmp_path / "lf.json")
     assert sink.count == 0 and event.response_text == "[1, 2, 3] is the list you asked for"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.iterdir() if p.suffix in (".json", ".jsonl", ".csv")
+                                         and p.name != "openai_batch_input.jsonl"),  # no event without its output file
+                         ids=lambda p: p.name)
+def test_families_lost_by_declaration_are_reported_missing_by_scan(path):
+    """`distillguard formats` (declared) and `scan` (observed) must tell the same story for a real sample."""
+    from distillguard.adapters.evidence import Coverage, lost_by_declaration
+
+    events, _, formats = read_events(path)
+    coverage = Coverage()
+    for event in events:
+        coverage.observe(event)
+    reported = " ".join(coverage.missing())
+    for family in lost_by_declaration(ADAPTERS[formats[str(path)]].fields_missing):
+        assert f"no {family.name} (" in reported
+
+
+def test_formats_command_lists_every_adapter_and_its_losses():
+    from typer.testing import CliRunner
+
+    from distillguard.cli import app
+
+    result = CliRunner().invoke(app, ["formats"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for name in ADAPTERS:
+        assert name in result.output
+    assert "linking by shared IP" in result.output and "logprob_extraction" in result.output

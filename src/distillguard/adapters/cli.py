@@ -13,6 +13,26 @@ console = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
+    @app.command("formats")
+    def formats_command() -> None:
+        """List the log formats `scan` reads, what each cannot carry, and which detectors lose evidence then."""
+        from rich.table import Table
+
+        from distillguard.adapters import ADAPTERS, NATIVE, SUPPORTED
+        from distillguard.adapters.evidence import lost_by_declaration
+
+        table = Table(title="Log formats (scan detects them; --format NAME forces one)", show_lines=True)
+        table.add_column("format", no_wrap=True)
+        table.add_column("what it is")
+        table.add_column("never carries")
+        table.add_column("evidence lost")
+        table.add_row(NATIVE, SUPPORTED[NATIVE], "", "")
+        for name, cls in ADAPTERS.items():
+            lost = lost_by_declaration(cls.fields_missing)
+            table.add_row(name, cls.title, ", ".join(cls.fields_missing),
+                          "; ".join(f"{f.name}: {', '.join(f.loses)}" for f in lost))
+        Console().print(table)
+
     @app.command("collect")
     def collect_command(
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="Append API events to this JSONL file (created 0600)."),

@@ -85,3 +85,9 @@ class Coverage:
             elif have == 0:
                 lines.append(f"no {family.name} ({', '.join(family.fields)}) in any request; loses evidence: {', '.join(family.loses)}")
         return lines
+
+
+def lost_by_declaration(fields_missing: tuple[str, ...]) -> list[Family]:
+    """The families a format can never carry: every field of the family is among its declared missing fields."""
+    missing = set(fields_missing)
+    return [family for family in FAMILIES if family.name != "account identity" and set(family.fields) <= missing]

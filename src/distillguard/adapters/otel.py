@@ -193,7 +193,8 @@ class OtlpGenAIAdapter(Adapter):
     title = "OpenTelemetry GenAI spans (OTLP/JSON export)"
     fields_filled = ("request_id", "ts", "account_id", "ip", "user_agent", "model", "endpoint", "request", "response", "status",
                      "latency_ms")
-    fields_missing = ("org_id", "api_key_id", "cost_usd", "request.logprobs", "request.logit_bias", "account.payment_fingerprint",
+    fields_missing = ("org_id", "api_key_id", "cost_usd", "request.logprobs", "request.top_logprobs", "request.logit_bias",
+                      "account.payment_fingerprint",
                       "account.created_at", "account.email_domain")
     requires = "resourceSpans with spans carrying gen_ai.operation.name or gen_ai.request.model, and startTimeUnixNano"
 
