@@ -201,6 +201,9 @@ def scan(
             for part in parts:
                 engine.states.update(part["states"])
                 new_events += part["events"]
+                duplicates += part.get("duplicates", 0)
+                if "coverage" in part:
+                    coverage.merge(part["coverage"])
                 sink.count += part["reject_count"]
                 for key, value in part["rejects_by_field"].items():
                     sink.by_reason[key] = sink.by_reason.get(key, 0) + value

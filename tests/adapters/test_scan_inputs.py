@@ -180,3 +180,14 @@ def test_corrupt_parquet_and_csv_errors_name_the_file(tmp_path):
     (tmp_path / "nul.csv").write_bytes(b"request_id,ts\n\x00x,1\n")
     result = _scan(str(tmp_path / "nul.csv"), "--no-db", "--format", "helicone")
     assert result.exit_code == 2 and "nul.csv" in result.output
+
+
+def test_parallel_scan_counts_duplicates_and_evidence_like_one_process(small_sim, tmp_path):
+    from distillguard.pipeline import scan
+
+    lines = (small_sim / "events.jsonl").read_text().splitlines()
+    (tmp_path / "dup.jsonl").write_text("\n".join(lines + lines[:50]) + "\n")
+    one = scan(tmp_path / "dup.jsonl", input_format="auto", workers=1).stats
+    two = scan(tmp_path / "dup.jsonl", input_format="auto", workers=2).stats
+    assert one["duplicates"] == two["duplicates"] == 50
+    assert one["missing_evidence"] == two["missing_evidence"]

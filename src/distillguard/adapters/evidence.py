@@ -71,6 +71,12 @@ class Coverage:
             if family.present(event):
                 self.present[family.name] += 1
 
+    def merge(self, other: "Coverage") -> None:
+        """Add another scan part's counts (parallel scans count per worker)."""
+        self.events += other.events
+        for name, count in other.present.items():
+            self.present[name] = self.present.get(name, 0) + count
+
     def missing(self) -> list[str]:
         """One line per family no event carried (or, for identity, some events lacked)."""
         if not self.events:
