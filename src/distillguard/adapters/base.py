@@ -103,7 +103,12 @@ def to_timestamp(value: Any, field: str) -> str:
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
-        text = value.strip().replace("Z", "+00:00")
+        text = value.strip()
+        for suffix in (" UTC", " GMT", "UTC"):  # BigQuery / warehouse exports spell the zone out
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip() + "+00:00"
+                break
+        text = text.replace("Z", "+00:00")
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
