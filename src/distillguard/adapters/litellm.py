@@ -63,7 +63,8 @@ class LiteLLMPayloadAdapter(Adapter):
             request["messages"] = messages
         elif isinstance(messages, str) and messages:
             request["prompt"] = messages
-        request.update(sampling_params(record.get("model_parameters")))
+        params = record.get("model_parameters") if isinstance(record.get("model_parameters"), dict) else {}
+        request.update(sampling_params(params))
         if isinstance(record.get("stream"), bool):
             request["stream"] = record["stream"]
         response = record.get("response") if isinstance(record.get("response"), dict) else None
@@ -77,7 +78,8 @@ class LiteLLMPayloadAdapter(Adapter):
             "request_id": str(request_id),
             "ts": to_timestamp(record.get("startTime"), "startTime"),
             "account_id": str(first(meta.get("user_api_key_user_id"), meta.get("user_api_key_team_id"), record.get("end_user"),
-                                    meta.get("user_api_key_end_user_id"), _key_id(meta.get("user_api_key_hash")), ANONYMOUS)),
+                                    meta.get("user_api_key_end_user_id"), params.get("user"),  # the SDK's `user=` lands here
+                                    _key_id(meta.get("user_api_key_hash")), ANONYMOUS)),
             "org_id": first(meta.get("user_api_key_org_id"), meta.get("user_api_key_team_id")),
             "api_key_id": first(meta.get("user_api_key_alias"), _key_id(meta.get("user_api_key_hash"))),
             "ip": first(record.get("requester_ip_address"), meta.get("requester_ip_address")),
