@@ -1,13 +1,15 @@
 """`distillguard collect`: an OTLP/HTTP receiver for GenAI spans, writing API events.
 
-Point an OpenTelemetry collector's `otlphttp` exporter (with `encoding: json`) at it, or an
-SDK's OTLP/HTTP JSON exporter: every model-call span becomes one API event in a JSONL file
-and/or on the event bus, converted by the same adapter `scan --format otlp-json` uses.
-Protobuf bodies are refused with 415 and a message saying to switch the encoding.
+Point an OpenTelemetry collector's `otlphttp` exporter, or an SDK's OTLP/HTTP exporter, at
+it: every model-call span becomes one API event in a JSONL file and/or on the event bus,
+converted by the same adapter `scan --format otlp-json` uses. Bodies may be OTLP/JSON or
+OTLP/protobuf (the SDKs' default; decoding it needs `opentelemetry-proto`, in the `engines`
+extra), gzip-compressed or not.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hmac
 import zlib
@@ -41,6 +43,26 @@ def convert_export(payload: Any) -> tuple[list[dict[str, Any]], int, str]:
     return events, rejected, reason
 
 
+def decode_protobuf(body: bytes) -> dict[str, Any]:
+    """An OTLP/protobuf ExportTraceServiceRequest as the OTLP/JSON dict the converter reads (ids in hex)."""
+    from google.protobuf.json_format import MessageToDict
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+    message = ExportTraceServiceRequest()
+    try:
+        message.ParseFromString(body)
+    except Exception as exc:  # protobuf's DecodeError is no ValueError
+        raise ValueError(f"not an OTLP/protobuf ExportTraceServiceRequest ({exc})") from None
+    payload = MessageToDict(message)
+    for resource_span in payload.get("resourceSpans") or ():
+        for scope in resource_span.get("scopeSpans") or ():
+            for span in scope.get("spans") or ():
+                for key in ("traceId", "spanId", "parentSpanId"):
+                    if span.get(key):  # protobuf JSON mapping writes bytes as base64; OTLP/JSON uses hex
+                        span[key] = base64.b64decode(span[key]).hex()
+    return payload
+
+
 def make_server(sink: EventSink, host: str = "127.0.0.1", port: int = 4318, token: str | None = None) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def _answer(self, status: int, body: dict[str, Any]) -> None:
@@ -56,9 +78,12 @@ def make_server(sink: EventSink, host: str = "127.0.0.1", port: int = 4318, toke
                 return self._answer(404, {"error": "only POST /v1/traces is served"})
             if token and not hmac.compare_digest(self.headers.get("Authorization", ""), f"Bearer {token}"):
                 return self._answer(401, {"error": "missing or wrong bearer token"})
-            if "json" not in (self.headers.get("Content-Type") or ""):
-                return self._answer(415, {"error": "send OTLP/JSON (Content-Type: application/json); in a collector's "
-                                                   "otlphttp exporter set `encoding: json`"})
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if content_type not in ("application/json", "application/x-protobuf"):
+                return self._answer(415, {"error": "send OTLP/JSON (application/json) or OTLP/protobuf (application/x-protobuf)"})
+            if content_type == "application/x-protobuf" and not _protobuf_available():
+                return self._answer(415, {"error": "OTLP/protobuf needs opentelemetry-proto (pip install 'distillguard[engines]'); "
+                                                   "or send JSON (a collector's otlphttp exporter: `encoding: json`)"})
             length = int(self.headers.get("Content-Length") or 0)
             if length <= 0 or length > MAX_BODY_BYTES:
                 return self._answer(413 if length > MAX_BODY_BYTES else 400, {"error": f"body must be 1 to {MAX_BODY_BYTES} bytes"})
@@ -69,12 +94,12 @@ def make_server(sink: EventSink, host: str = "127.0.0.1", port: int = 4318, toke
                     body = gzip.decompress(body)
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
-                payload = orjson.loads(body)
+                payload = decode_protobuf(body) if content_type == "application/x-protobuf" else orjson.loads(body)
                 events, rejected, reason = convert_export(payload)
-            except (OSError, EOFError, zlib.error, orjson.JSONDecodeError) as exc:
-                return self._answer(400, {"error": f"undecodable body: {str(exc).splitlines()[0][:200]}"})
             except RecordError as exc:
                 return self._answer(400, {"error": str(exc)})
+            except (OSError, EOFError, zlib.error, ValueError) as exc:  # JSONDecodeError is a ValueError
+                return self._answer(400, {"error": f"undecodable body: {str(exc).splitlines()[0][:200]}"})
             try:
                 sink.write(events)
             except Exception as exc:  # the bus or the disk: tell the exporter to retry, never drop silently
@@ -90,6 +115,16 @@ def make_server(sink: EventSink, host: str = "127.0.0.1", port: int = 4318, toke
             pass
 
     server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
     server.accepted = 0  # type: ignore[attr-defined]
     server.rejected = 0  # type: ignore[attr-defined]
     return server
+
+
+def _protobuf_available() -> bool:
+    try:
+        import google.protobuf  # noqa: F401
+        import opentelemetry.proto.collector.trace.v1.trace_service_pb2  # noqa: F401
+    except ImportError:
+        return False
+    return True
