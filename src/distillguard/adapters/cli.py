@@ -43,10 +43,10 @@ def register(app: typer.Typer) -> None:
         token_env: str = typer.Option("DISTILLGUARD_COLLECT_TOKEN", "--token-env",
                                       help="Environment variable holding a bearer token exporters must send (unset: no token)."),
     ) -> None:
-        """Receive GenAI spans from an OpenTelemetry collector (OTLP/HTTP, JSON encoding) and write API events.
+        """Receive GenAI spans over OTLP/HTTP (JSON, or protobuf with the engines extra) and write API events.
 
-        Example: distillguard collect --out events.jsonl  (then, in the collector: exporters: otlphttp:
-        endpoint: http://HOST:4318, encoding: json), and later: distillguard scan events.jsonl
+        Example: distillguard collect --out events.jsonl  (then point a collector's otlphttp exporter, or an
+        SDK's OTLP/HTTP exporter, at http://HOST:4318), and later: distillguard scan events.jsonl
         """
         from distillguard.adapters.collect import make_server
         from distillguard.adapters.sinks import EventSink
