@@ -59,7 +59,7 @@ def measure(path: Path, labels: dict, data_dir: Path, input_format: str) -> dict
 def markdown(rows: list[dict], mode: str, command: str) -> str:
     load = os.getloadavg()[0]
     lines = [
-        "# Reading foreign log formats: detection and speed per format",
+        f"# Reading foreign log formats: detection and speed per format ({mode} population)",
         "",
         f"Command: `{command}`  ",
         f"Run on: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, {os.cpu_count()} cores, load average {load:.1f} "
@@ -95,8 +95,20 @@ def main(argv: list[str] | None = None) -> None:
         print(rows[-1], flush=True)
     command = ".venv/bin/python -m bench.adapters_bench --data-dir ../shared/data" + (" --quick" if args.quick else "")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(markdown(rows, mode, command))
+    write_section(RESULTS, mode, markdown(rows, mode, command))
     print(RESULTS.read_text())
+
+
+def write_section(path: Path, mode: str, body: str) -> None:
+    """Keep one section per population (quick, full) in the results file, replacing this run's."""
+    text = path.read_text() if path.exists() else ""
+    start, end = f"<!-- adapters:{mode} -->", f"<!-- /adapters:{mode} -->"
+    block = f"{start}\n{body}{end}\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) + 1:]
+    else:
+        text = text + ("\n" if text else "") + block
+    path.write_text(text)
 
 
 if __name__ == "__main__":

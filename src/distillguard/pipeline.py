@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from distillguard.adapters import NATIVE, AdaptedReader, resolve_formats
+from distillguard.adapters.cli_support import expand as expand_log_files
 from distillguard.adapters.evidence import Coverage
 from distillguard.detectors.base import Detector
 from distillguard.detectors.registry import load_config
@@ -140,7 +141,9 @@ def scan(
     events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format.
     """
     started = datetime.now(timezone.utc)
-    files = expand_inputs([inputs] if isinstance(inputs, (str, Path)) else inputs)
+    given = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    # Foreign formats come as .json/.csv too: folders are searched for every log-like name then.
+    files = expand_inputs(given) if input_format in (None, NATIVE) else expand_log_files([Path(p) for p in given])
     cfg = config if isinstance(config, dict) else load_config(config)
     if benchmark_paths:
         cfg = dict(cfg, benchmark_paths=[str(p) for p in benchmark_paths])

@@ -191,3 +191,12 @@ def test_parallel_scan_counts_duplicates_and_evidence_like_one_process(small_sim
     two = scan(tmp_path / "dup.jsonl", input_format="auto", workers=2).stats
     assert one["duplicates"] == two["duplicates"] == 50
     assert one["missing_evidence"] == two["missing_evidence"]
+
+
+def test_library_scan_of_a_folder_of_foreign_logs(tmp_path):
+    from distillguard.pipeline import scan
+
+    shutil.copy(FIXTURES / "helicone_export.csv", tmp_path / "a.csv")
+    shutil.copy(FIXTURES / "openai_chat_completion.json", tmp_path / "b.json")
+    stats = scan(tmp_path, input_format="auto").stats
+    assert stats["events"] == 2 and sorted(stats["formats"].values()) == ["helicone", "openai-chat"]
