@@ -162,3 +162,14 @@ def test_formats_command_lists_every_adapter_and_its_losses():
     for name in ADAPTERS:
         assert name in result.output
     assert "linking by shared IP" in result.output and "logprob_extraction" in result.output
+
+
+def test_langfuse_trace_with_nested_observations_charges_the_trace_user(tmp_path):
+    """The shape of GET /api/public/traces/{id}: the generation's account is the trace's userId."""
+    batch = json.loads((FIXTURES / "langfuse_ingestion_batch.json").read_text())["batch"]
+    trace = dict(batch[0]["body"], userId="lf-user-1", observations=[dict(batch[1]["body"], type="GENERATION"),
+                                                                      {"id": "span-1", "type": "SPAN", "startTime": "2025-01-16T19:28:54Z"}])
+    (tmp_path / "trace.json").write_text(json.dumps(trace))
+    (event,), sink, formats = read_events(tmp_path / "trace.json")
+    assert set(formats.values()) == {"langfuse"} and sink.count == 0
+    assert event.account_id == "lf-user-1" and event.prompt_text == "Hello!"

@@ -227,6 +227,8 @@ def messages_from(value: Any) -> list[dict[str, Any]] | None:
     """Chat messages from a list of messages, {"messages": [...]}, or a bare prompt string."""
     if isinstance(value, dict) and isinstance(value.get("messages"), list):
         value = value["messages"]
+    elif isinstance(value, dict) and "role" in value:  # one message logged on its own
+        value = [value]
     if isinstance(value, list):
         out = [m for m in value if isinstance(m, dict) and "role" in m]
         return out if out else None

@@ -52,7 +52,7 @@ def langfuse_generation(observation: dict, user_id: Any) -> dict[str, Any]:
         "request_id": str(observation["id"]),
         "ts": to_timestamp(first(observation.get("startTime"), observation.get("timestamp")), "startTime"),
         "account_id": str(first(user_id, observation.get("userId"), meta.get("user_api_key_user_id"), ANONYMOUS)),
-        "model": first(observation.get("model")),
+        "model": first(observation.get("model"), observation.get("providedModelName")),
         "endpoint": endpoint_for(request.get("messages")),
         "request": request,
         "response": chat_response(text_of(maybe_json(observation.get("output"))), prompt_tokens, completion_tokens),
@@ -75,8 +75,9 @@ class LangfuseAdapter(Adapter):
             batch = _wrapped(r, "batch")
             if batch is not None:
                 return any(isinstance(i, dict) and str(i.get("type", "")).endswith("-create") for i in batch)
-            rows = _wrapped(r, "data") or [r]
-            return any(isinstance(i, dict) and "traceId" in i and i.get("type") in ("GENERATION", "SPAN", "EVENT") for i in rows)
+            rows = _wrapped(r, "data") or _wrapped(r, "observations") or [r]
+            return any(isinstance(i, dict) and ("traceId" in i or "observations" in r) and i.get("type") in ("GENERATION", "SPAN", "EVENT")
+                       for i in rows)
         return share(sample, test)
 
     def to_events(self, record: Any):
@@ -95,12 +96,14 @@ class LangfuseAdapter(Adapter):
                 except RecordError as exc:
                     yield exc
             return
-        for observation in _wrapped(record, "data") or [record]:
+        nested = _wrapped(record, "observations")  # a trace with its observations (GET /api/public/traces/{id})
+        user_id = record.get("userId") if nested is not None else None
+        for observation in nested or _wrapped(record, "data") or [record]:
             if not isinstance(observation, dict):
                 yield RecordError("<record>", "expected an observation object")
             elif observation.get("type", "GENERATION") == "GENERATION":
                 try:
-                    yield langfuse_generation(observation, None)
+                    yield langfuse_generation(observation, user_id)
                 except RecordError as exc:
                     yield exc
 
