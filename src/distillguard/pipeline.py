@@ -138,7 +138,8 @@ def scan(
     for a fresh batch scan (default: all cores for logs over 20 MB; accounts are
     partitioned, results are identical to one process). `input_format`: a format name of
     distillguard.adapters (or {file: name}, or "auto" to detect per file); None reads API
-    events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format.
+    events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format, {"accounts":
+    "accounts.csv"} to join account metadata (created_at, payment_fingerprint, ...) onto events.
     """
     started = datetime.now(timezone.utc)
     given = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
@@ -188,7 +189,7 @@ def scan(
     account_hours: dict[str, Counter] = {}
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
-    parallel = (workers > 1 and set(formats.values()) <= {NATIVE} and not replay and not known and not engine.states and not engine._observers
+    parallel = (workers > 1 and read_file is iter_file and not replay and not known and not engine.states and not engine._observers
                 and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
     try:
         if parallel:
@@ -290,11 +291,15 @@ def scan(
 
 
 def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, str], Callable]:
-    """({file: format}, the per-file reader) for a scan: native files go straight to events.readers."""
+    """({file: format}, the per-file reader) for a scan: native files go straight to events.readers,
+    unless account metadata is to be joined on (adapter option `accounts`)."""
     if input_format is None or input_format == NATIVE:
-        return {str(p): NATIVE for p in files}, iter_file
-    formats = dict(input_format) if isinstance(input_format, dict) else resolve_formats(files, input_format, options)
-    if set(formats.values()) <= {NATIVE}:
+        formats = {str(p): NATIVE for p in files}
+    elif isinstance(input_format, dict):
+        formats = dict(input_format)
+    else:
+        formats = resolve_formats(files, input_format, options)
+    if set(formats.values()) <= {NATIVE} and not (options or {}).get("accounts"):
         return formats, iter_file
     return formats, AdaptedReader(formats, options).iter_file
 

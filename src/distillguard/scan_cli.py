@@ -78,6 +78,8 @@ def register(app: typer.Typer) -> None:
         input_format: str = typer.Option("auto", "--format", help="Source format of the logs: auto (detect per file), "
                                          + ", ".join(SUPPORTED) + "."),
         mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML naming the column of each event field, for --format csv."),
+        accounts: Optional[Path] = typer.Option(None, "--accounts", help="Account table (CSV/JSONL/Parquet: account_id, created_at, "
+                                                "payment_fingerprint, email_domain, country, tier) joined onto events that lack it."),
         max_reject_share: float = typer.Option(0.5, "--max-reject-share", min=0.0, max=1.0,
                                                help="Exit non-zero when more than this share of the records were rejected."),
     ) -> None:
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
         from distillguard.adapters.cli_support import check_read, prepare_inputs
 
         rescan = not no_db and db is not None and db.exists()
-        files, formats, options = prepare_inputs(inputs, input_format, mapping, _fail, console)
+        files, formats, options = prepare_inputs(inputs, input_format, mapping, _fail, console, accounts)
         result = _run_scan(files, out, report, None if no_db else db, rejects, strict, config, replay, benchmarks, formats, options)
         s = result.stats
         check_read(s, files, rejects, max_reject_share, rescan, _fail, console)

@@ -200,3 +200,21 @@ def test_library_scan_of_a_folder_of_foreign_logs(tmp_path):
     shutil.copy(FIXTURES / "openai_chat_completion.json", tmp_path / "b.json")
     stats = scan(tmp_path, input_format="auto").stats
     assert stats["events"] == 2 and sorted(stats["formats"].values()) == ["helicone", "openai-chat"]
+
+
+def test_accounts_table_restores_the_metadata_a_format_lacks(tmp_path):
+    """LiteLLM payloads carry no payment or sign-up data; the billing table joined with --accounts puts it back."""
+    from distillguard.pipeline import scan
+
+    payload = json.loads((FIXTURES / "litellm_standard_logging_payload.jsonl").read_text())
+    payload["metadata"]["user_api_key_user_id"] = "acct-1"
+    (tmp_path / "p.jsonl").write_text(json.dumps(payload) + "\n")
+    (tmp_path / "accounts.csv").write_text("account_id,created_at,payment_fingerprint,email_domain\n"
+                                           "acct-1,2025-01-24 08:00:00,fp_123,example.org\n")
+    bare = scan(tmp_path / "p.jsonl", input_format="auto").stats["missing_evidence"]
+    joined = scan(tmp_path / "p.jsonl", input_format="auto", adapter_options={"accounts": str(tmp_path / "accounts.csv")})
+    assert any("payment fingerprint" in line for line in bare)
+    assert not any("payment fingerprint" in line or "account metadata" in line for line in joined.stats["missing_evidence"])
+    (tmp_path / "bad.csv").write_text("user,created_at\nacct-1,2025-01-24\n")
+    result = _scan(str(tmp_path / "p.jsonl"), "--no-db", "--accounts", str(tmp_path / "bad.csv"))
+    assert result.exit_code == 2 and "account_id: missing" in " ".join(result.output.split())

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from distillguard.adapters.accounts import enrich, load_accounts
 from distillguard.adapters.base import Adapter, RecordError
 from distillguard.adapters.litellm import LiteLLMPayloadAdapter, LiteLLMSpendLogAdapter
 from distillguard.adapters.mapped import REQUIRED as MAPPED_REQUIRED
@@ -95,8 +96,16 @@ class AdaptedReader:
         for name, adapter in self.adapters.items():
             paths = [Path(p) for p, f in formats.items() if f == name]
             adapter.prepare((str(p), (r for _, r in iter_records(p, lambda *a: None))) for p in paths)
+        self.accounts = load_accounts(self.options["accounts"]) if self.options.get("accounts") else None
 
     def iter_file(self, path: Path, sink, start_line: int = 0, owns=None) -> Iterator[tuple[int, ApiEvent]]:
+        if self.accounts is None:
+            yield from self._iter_file(path, sink, start_line, owns)
+            return
+        for number, event in self._iter_file(path, sink, start_line, owns):
+            yield number, enrich(event, self.accounts)
+
+    def _iter_file(self, path: Path, sink, start_line: int = 0, owns=None) -> Iterator[tuple[int, ApiEvent]]:
         from distillguard.events.readers import Reject, iter_file
 
         name = self.formats.get(str(path), NATIVE)

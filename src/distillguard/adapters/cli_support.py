@@ -37,9 +37,18 @@ def expand(inputs: list[Path]) -> list[Path]:
     return files
 
 
-def prepare_inputs(inputs: list[Path], requested: str, mapping: Path | None, fail: Callable[[str], None], console) -> tuple[list[Path], dict[str, str], dict[str, Any]]:
+def prepare_inputs(inputs: list[Path], requested: str, mapping: Path | None, fail: Callable[[str], None], console,
+                   accounts: Path | None = None) -> tuple[list[Path], dict[str, str], dict[str, Any]]:
     """(files, {file: format}, adapter options), or `fail` with one line naming what is wrong."""
     options: dict[str, Any] = {"mapping": str(mapping)} if mapping else {}
+    if accounts is not None:
+        from distillguard.adapters.accounts import load_accounts
+
+        try:
+            console.print(f"accounts: {len(load_accounts(accounts)):,} rows from {accounts} joined onto events that lack them")
+        except ValueError as exc:
+            fail(str(exc))
+        options["accounts"] = str(accounts)
     if mapping is not None and not mapping.is_file():
         fail(f"{mapping}: no such mapping file")
     if requested == "csv" and mapping is None:
