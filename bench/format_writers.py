@@ -150,3 +150,20 @@ def write_format(events_path: Path, fmt: str, out_dir: Path) -> Path:
 
 
 FORMATS = ("litellm-payload", "otlp-json", "langfuse", "helicone", "openai-chat")
+
+
+def accounts_table(events_path: Path, out_dir: Path) -> Path:
+    """The provider's billing table for these events (account_id and what it knows of each account), as CSV."""
+    columns = ("account_id", "created_at", "payment_fingerprint", "email_domain", "country", "tier")
+    seen: dict[str, dict] = {}
+    for line in open(events_path, "rb"):
+        if line.strip():
+            event = orjson.loads(line)
+            if event["account_id"] not in seen and event.get("account"):
+                seen[event["account_id"]] = {"account_id": event["account_id"], **event["account"]}
+    path = out_dir / "accounts.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(seen.values())
+    return path

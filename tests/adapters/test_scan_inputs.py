@@ -13,12 +13,17 @@ from typer.testing import CliRunner
 from distillguard.cli import app
 from tests.adapters.conftest import FIXTURES
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "400"})  # no terminal wrapping inside messages
+
+
+def flat(result) -> str:
+    """The command's output with the terminal's line wrapping undone."""
+    return " ".join(result.output.split())
 
 
 def _scan(*args: str):
     result = runner.invoke(app, ["scan", *args])
-    assert "Traceback" not in result.output
+    assert "Traceback" not in flat(result)
     return result
 
 
@@ -40,7 +45,7 @@ def test_round_trip_adapter_to_verdicts(name, fmt, events, tmp_path):
 def test_scan_names_the_detected_format_and_each_evidence_gap_once(tmp_path):
     result = _scan(str(FIXTURES / "litellm_standard_logging_payload.jsonl"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
     assert result.exit_code == 0, result.output
-    text = " ".join(result.output.split())
+    text = flat(result)
     assert "detected format: litellm-payload" in text
     assert text.count("no client IP") == 1 and text.count("no payment fingerprint") == 1
     assert "linking by shared IP" in text and "account identity: 1 of 1 requests name no account" in text
@@ -60,12 +65,12 @@ def test_native_events_lose_no_evidence(tmp_path):
 def test_unknown_format_exits_non_zero_listing_supported_ones(tmp_path):
     (tmp_path / "x.jsonl").write_text('{"id": "chatcmpl-1", "created": 1700000000, "user": "u1"}\n')
     result = _scan(str(tmp_path / "x.jsonl"), "--no-db")
-    text = " ".join(result.output.split())
+    text = flat(result)
     assert result.exit_code == 2
     assert "JSONL with keys id, created, user" in text and "supported formats: api-event, litellm-payload" in text
     assert "required event fields: request_id, ts, account_id, request" in text
     named = _scan(str(tmp_path / "x.jsonl"), "--no-db", "--format", "splunk")
-    assert named.exit_code == 2 and "unknown --format 'splunk'" in named.output
+    assert named.exit_code == 2 and "unknown --format 'splunk'" in flat(named)
 
 
 @pytest.mark.parametrize("content, looks_like", [
@@ -76,22 +81,22 @@ def test_unreadable_inputs_say_what_they_look_like(content, looks_like, tmp_path
     path = tmp_path / ("in.csv" if content.startswith("a,") else "in.json")
     path.write_text(content)
     result = _scan(str(path), "--no-db")
-    assert result.exit_code == 2 and looks_like in " ".join(result.output.split())
+    assert result.exit_code == 2 and looks_like in flat(result)
 
 
 def test_empty_folder_and_fake_gzip_fail_naming_the_path(tmp_path):
     (tmp_path / "empty").mkdir()
     folder = _scan(str(tmp_path / "empty"), "--no-db")
-    assert folder.exit_code == 2 and "folder holds no log file" in folder.output
+    assert folder.exit_code == 2 and "folder holds no log file" in flat(folder)
     (tmp_path / "fake.jsonl.gz").write_bytes(b"not gzip at all\n")
     fake = _scan(str(tmp_path / "fake.jsonl.gz"), "--no-db", "--format", "api-event")
-    assert fake.exit_code == 2 and "fake.jsonl.gz" in fake.output
+    assert fake.exit_code == 2 and "fake.jsonl.gz" in flat(fake)
 
 
 def test_native_file_with_no_valid_record_exits_non_zero(tmp_path):
     (tmp_path / "e.jsonl").write_text('{"request_id": "a", "ts": "2026-01-01T00:00:00Z", "account_id": "x", "request": {"n": "two"}}\n')
     result = _scan(str(tmp_path / "e.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"))
-    text = " ".join(result.output.split())
+    text = flat(result)
     assert result.exit_code == 2 and "no valid record read" in text and "request.n" in text
 
 
@@ -99,10 +104,10 @@ def test_duplicates_are_counted_and_reject_share_enforced(small_sim, tmp_path):
     lines = (small_sim / "events.jsonl").read_text().splitlines()[:10]
     (tmp_path / "dup.jsonl").write_text("\n".join(lines + lines[:3]) + "\n")
     dup = _scan(str(tmp_path / "dup.jsonl"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
-    assert dup.exit_code == 0 and "3 duplicate request id(s)" in dup.output
+    assert dup.exit_code == 0 and "3 duplicate request id(s)" in flat(dup)
     (tmp_path / "bad.jsonl").write_text("\n".join(lines[:3] + ["{not json"] * 4) + "\n")
     bad = _scan(str(tmp_path / "bad.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"))
-    assert bad.exit_code == 2 and "4 of 7 records (57%) were rejected" in " ".join(bad.output.split())
+    assert bad.exit_code == 2 and "4 of 7 records (57%) were rejected" in flat(bad)
     lenient = _scan(str(tmp_path / "bad.jsonl"), "--no-db", "--format", "api-event", "--out", str(tmp_path / "v.jsonl"),
                     "--max-reject-share", "0.6")
     assert lenient.exit_code == 0
@@ -114,7 +119,7 @@ def test_gzipped_foreign_log_in_a_folder_is_found_and_read(tmp_path):
         handle.write((FIXTURES / "otel_genai_semconv.jsonl").read_bytes())
     shutil.copy(FIXTURES / "helicone_export.csv", tmp_path / "logs" / "helicone.csv")
     result = _scan(str(tmp_path / "logs"), "--no-db", "--out", str(tmp_path / "v.jsonl"))
-    text = " ".join(result.output.split())
+    text = flat(result)
     assert result.exit_code == 0, text
     assert "detected format: otlp-json" in text and "detected format: helicone" in text and "3 events" in text
 
@@ -131,7 +136,7 @@ def test_mapped_csv_with_yaml_mapping(tmp_path):
     assert events[0].request["max_tokens"] == 64 and "max_tokens" not in events[1].request
     (tmp_path / "bad.yaml").write_text("request_id: req\nts: when\naccount: customer\n")
     result = _scan(str(tmp_path / "own.csv"), "--no-db", "--format", "csv", "--mapping", str(tmp_path / "bad.yaml"))
-    assert result.exit_code == 2 and "unknown event field(s) account" in " ".join(result.output.split())
+    assert result.exit_code == 2 and "unknown event field(s) account" in flat(result)
 
 
 def test_jsonl_whose_first_line_is_longer_than_the_detection_window(tmp_path):
@@ -176,10 +181,10 @@ def test_csv_export_with_a_cell_over_the_csv_module_default_limit(tmp_path):
 def test_corrupt_parquet_and_csv_errors_name_the_file(tmp_path):
     (tmp_path / "bad.parquet").write_bytes(b"PAR1 this is not parquet")
     result = _scan(str(tmp_path / "bad.parquet"), "--no-db", "--format", "helicone")
-    assert result.exit_code == 2 and "bad.parquet" in result.output
+    assert result.exit_code == 2 and "bad.parquet" in flat(result)
     (tmp_path / "nul.csv").write_bytes(b"request_id,ts\n\x00x,1\n")
     result = _scan(str(tmp_path / "nul.csv"), "--no-db", "--format", "helicone")
-    assert result.exit_code == 2 and "nul.csv" in result.output
+    assert result.exit_code == 2 and "nul.csv" in flat(result)
 
 
 def test_parallel_scan_counts_duplicates_and_evidence_like_one_process(small_sim, tmp_path):
@@ -217,4 +222,4 @@ def test_accounts_table_restores_the_metadata_a_format_lacks(tmp_path):
     assert not any("payment fingerprint" in line or "account metadata" in line for line in joined.stats["missing_evidence"])
     (tmp_path / "bad.csv").write_text("user,created_at\nacct-1,2025-01-24\n")
     result = _scan(str(tmp_path / "p.jsonl"), "--no-db", "--accounts", str(tmp_path / "bad.csv"))
-    assert result.exit_code == 2 and "account_id: missing" in " ".join(result.output.split())
+    assert result.exit_code == 2 and "account_id: missing" in flat(result)

@@ -13,7 +13,12 @@ from typer.testing import CliRunner
 
 from distillguard.cli import app
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "400"})  # no terminal wrapping inside messages
+
+
+def flat(result) -> str:
+    """The command's output with the terminal's line wrapping undone."""
+    return " ".join(result.output.split())
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +93,7 @@ def test_otlp_logs_posted_to_a_collector(scanned):
     assert names.count("distillguard.account.flagged") == sum(v["flagged"] for v in verdicts)
     assert "distillguard.campaign.flagged" in names
     unreachable = runner.invoke(app, ["export", str(scanned), "--to", "otlp-json", "--endpoint", "http://127.0.0.1:9/v1/logs"])
-    assert unreachable.exit_code == 2 and "cannot reach the collector" in " ".join(unreachable.output.split())
+    assert unreachable.exit_code == 2 and "cannot reach the collector" in flat(unreachable)
 
 
 def test_metrics_endpoint_serves_the_current_file(scanned):
@@ -108,9 +113,9 @@ def test_metrics_endpoint_serves_the_current_file(scanned):
 
 def test_export_errors_are_one_line(tmp_path):
     missing = runner.invoke(app, ["export", str(tmp_path / "none.jsonl"), "--to", "csv"])
-    assert missing.exit_code == 2 and "no such verdicts file" in missing.output
+    assert missing.exit_code == 2 and "no such verdicts file" in flat(missing)
     (tmp_path / "v.jsonl").write_text('{"account_id": "a", "risk": 0.1, "flagged": false}\n{oops\n')
     bad = runner.invoke(app, ["export", str(tmp_path / "v.jsonl"), "--to", "csv"])
-    assert bad.exit_code == 2 and "v.jsonl:2: not valid JSON" in " ".join(bad.output.split()) and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "v.jsonl:2: not valid JSON" in flat(bad) and "Traceback" not in flat(bad)
     wrong = runner.invoke(app, ["export", str(tmp_path / "v.jsonl"), "--to", "grafana"])
-    assert wrong.exit_code == 2 and "--to must be one of csv, parquet, otlp-json, prometheus" in " ".join(wrong.output.split())
+    assert wrong.exit_code == 2 and "--to must be one of csv, parquet, otlp-json, prometheus" in flat(wrong)
