@@ -15,6 +15,9 @@ from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, as_json
                                         maybe_json, opt_float, opt_int, request_from_body, sampling_params, seconds_between, share, text_of,
                                         to_timestamp)
 
+# Both tools log what the application sent and got back, never the caller's network or billing identity.
+_FILLED = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status", "cost_usd", "latency_ms")
+_MISSING = ("ip", "user_agent", "org_id", "api_key_id", "account.payment_fingerprint", "account.created_at", "account.email_domain")
 _GENERATION_TYPES = {"generation-create", "generation-update", "observation-create"}
 
 
@@ -66,9 +69,8 @@ class LangfuseAdapter(Adapter):
     name = "langfuse"
     title = "Langfuse ingestion batches and observation exports (generations)"
     requires = "generation id and startTime (the trace's userId names the account)"
-    fields_filled = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status", "cost_usd", "latency_ms")
-    fields_missing = ("ip", "user_agent", "org_id", "api_key_id", "account.payment_fingerprint", "account.created_at",
-                      "account.email_domain")
+    fields_filled = _FILLED
+    fields_missing = _MISSING
 
     def detect(self, sample: list[Any]) -> float:
         def test(r: dict) -> bool:
@@ -142,9 +144,8 @@ class HeliconeAdapter(Adapter):
     name = "helicone"
     title = "Helicone request exports (export tool JSONL/JSON/CSV, /v1/request/query)"
     requires = "request_id (or response_id) and request_created_at (request_user_id names the account)"
-    fields_filled = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status", "cost_usd", "latency_ms")
-    fields_missing = ("ip", "user_agent", "org_id", "api_key_id", "account.payment_fingerprint", "account.created_at",
-                      "account.email_domain")
+    fields_filled = _FILLED
+    fields_missing = _MISSING
 
     def detect(self, sample: list[Any]) -> float:
         def test(r: dict) -> bool:

@@ -15,6 +15,12 @@ from distillguard.adapters.base import (ANONYMOUS, Adapter, RecordError, chat_re
                                         sampling_params, share, text_of, to_timestamp)
 
 
+# API bodies as the client and the API exchanged them: no network, key, price or billing identity.
+_FILLED = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status")
+_MISSING = ("ip", "user_agent", "org_id", "api_key_id", "cost_usd", "latency_ms", "account.payment_fingerprint", "account.created_at",
+            "account.email_domain")
+
+
 def _account(*sources: Any) -> str | None:
     for source in sources:
         if isinstance(source, dict):
@@ -40,9 +46,8 @@ class OpenAIChatAdapter(Adapter):
     name = "openai-chat"
     title = "OpenAI chat/completions logs (response objects, or {request, response} pairs)"
     requires = "id, created and choices (request.user or metadata.user_id names the account)"
-    fields_filled = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status")
-    fields_missing = ("ip", "user_agent", "org_id", "api_key_id", "cost_usd", "latency_ms", "account.payment_fingerprint",
-                      "account.created_at", "account.email_domain")
+    fields_filled = _FILLED
+    fields_missing = _MISSING
 
     def detect(self, sample: list[Any]) -> float:
         def test(r: dict) -> bool:
@@ -84,9 +89,8 @@ class OpenAIBatchAdapter(Adapter):
     name = "openai-batch"
     title = "OpenAI Batch API input and output files (custom_id, body)"
     requires = "custom_id; output lines with response.body.created (the input file joins prompts by custom_id)"
-    fields_filled = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status")
-    fields_missing = ("ip", "user_agent", "org_id", "api_key_id", "cost_usd", "latency_ms", "account.payment_fingerprint",
-                      "account.created_at", "account.email_domain")
+    fields_filled = _FILLED
+    fields_missing = _MISSING
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         super().__init__(options)
@@ -161,9 +165,8 @@ class OpenAIResponsesAdapter(Adapter):
     name = "openai-responses"
     title = "OpenAI Responses API objects (object: response), alone or with their request"
     requires = "id, object \"response\" and created_at (user or metadata.user_id names the account)"
-    fields_filled = ("request_id", "ts", "account_id", "model", "endpoint", "request", "response", "status")
-    fields_missing = ("ip", "user_agent", "org_id", "api_key_id", "cost_usd", "latency_ms", "request.logit_bias",
-                      "account.payment_fingerprint", "account.created_at", "account.email_domain")
+    fields_filled = _FILLED
+    fields_missing = (*_MISSING, "request.logit_bias")
 
     def detect(self, sample: list[Any]) -> float:
         return share(sample, lambda r: _pair(r)[1].get("object") == "response" and "output" in _pair(r)[1])
