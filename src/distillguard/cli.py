@@ -26,6 +26,8 @@ app = typer.Typer(
 # Parts that add commands, in the order they appear in --help, with the extra each needs.
 _PARTS = (
     ("distillguard.scan_cli", None),
+    ("distillguard.exports.cli", None),
+    ("distillguard.adapters.cli", None),
     ("distillguard.simulate.cli", None),
     ("distillguard.gateway.cli", "services"),
     ("distillguard.dashboard.cli", "services"),

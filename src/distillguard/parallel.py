@@ -52,6 +52,7 @@ class _ParquetParts:
 
 def _work(args: tuple) -> dict[str, Any]:
     files, starts, worker, workers, config, parts_dir, rejects_path = args
+    from distillguard.adapters.evidence import Coverage
     from distillguard.pipeline import _EventColumns
     from distillguard.scoring.engine import DetectionEngine
 
@@ -61,6 +62,8 @@ def _work(args: tuple) -> dict[str, Any]:
     columns = _EventColumns(parts)
     hours: dict[str, dict[int, int]] = {}
     seen: set[str] = set()
+    duplicates = 0
+    coverage = Coverage()
     lines_done: dict[str, int] = {}
     owns = lambda line: owner_of(line, workers) == worker  # noqa: E731
     for path in files:
@@ -68,8 +71,10 @@ def _work(args: tuple) -> dict[str, Any]:
         last = start
         for last, event in iter_file(Path(path), sink, start_line=start, owns=owns):
             if event.request_id in seen:
+                duplicates += 1  # one request id lives in one partition (its account's), so the count is exact
                 continue
             seen.add(event.request_id)
+            coverage.observe(event)
             prompt = event.prompt_text
             engine.ingest(event, prompt)
             columns.add(event, prompt)
@@ -80,7 +85,8 @@ def _work(args: tuple) -> dict[str, Any]:
     columns.flush()
     sink.close()
     return {"states": engine.states, "reject_count": sink.count, "rejects_by_field": sink.by_reason, "first_rejects": sink.first,
-            "parquet_parts": parts.paths if parts else [], "hours": hours, "events": len(seen)}
+            "parquet_parts": parts.paths if parts else [], "hours": hours, "events": len(seen), "duplicates": duplicates,
+            "coverage": coverage}
 
 
 def run_partitioned(files: list[Path], starts: dict[str, int], workers: int, config: dict, parts_dir: Path | None,

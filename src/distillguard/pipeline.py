@@ -23,6 +23,9 @@ from typing import Any
 
 import orjson
 
+from distillguard.adapters import NATIVE, AdaptedReader, resolve_formats
+from distillguard.adapters.cli_support import expand as expand_log_files
+from distillguard.adapters.evidence import Coverage
 from distillguard.detectors.base import Detector
 from distillguard.detectors.registry import load_config
 from distillguard.events.model import ApiEvent
@@ -124,6 +127,8 @@ def scan(
     benchmark_paths: list[str | Path] | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    input_format: str | dict[str, str] | None = None,
+    adapter_options: dict[str, Any] | None = None,
 ) -> ScanResult:
     """Scan API event logs for extraction; write verdicts (JSONL), a report and the store.
 
@@ -131,14 +136,21 @@ def scan(
     lines and unseen request ids are processed (batch mode). `config`: YAML path or dict.
     `progress`: called with the number of events processed so far. `workers`: processes
     for a fresh batch scan (default: all cores for logs over 20 MB; accounts are
-    partitioned, results are identical to one process).
+    partitioned, results are identical to one process). `input_format`: a format name of
+    distillguard.adapters (or {file: name}, or "auto" to detect per file); None reads API
+    events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format, {"accounts":
+    "accounts.csv"} to join account metadata (created_at, payment_fingerprint, ...) onto events.
     """
     started = datetime.now(timezone.utc)
-    files = expand_inputs([inputs] if isinstance(inputs, (str, Path)) else inputs)
+    given = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    # Foreign formats come as .json/.csv too: folders are searched for every log-like name then.
+    files = expand_inputs(given) if input_format in (None, NATIVE) else expand_log_files([Path(p) for p in given])
     cfg = config if isinstance(config, dict) else load_config(config)
     if benchmark_paths:
         cfg = dict(cfg, benchmark_paths=[str(p) for p in benchmark_paths])
     sink = RejectSink(Path(rejects) if rejects else None, strict=strict)
+    formats, read_file = _input_reader(files, input_format, adapter_options)
+    coverage = Coverage()
     store = Store(db) if db else None
 
     engine = None
@@ -152,16 +164,21 @@ def scan(
     hourly: dict[int, Counter] = {}
     seen: set[str] = set()
     new_events = 0
+    duplicates = 0
 
     def stream() -> Iterator[ApiEvent]:
-        nonlocal new_events
+        nonlocal new_events, duplicates
         for path in files:
             start = store.lines_done(path) if store is not None and not replay else 0
             last_line = start
-            for last_line, event in iter_file(path, sink, start_line=start):
-                if event.request_id in seen or event.request_id in known:
+            for last_line, event in _named_errors(path, read_file(path, sink, start_line=start)):
+                if event.request_id in seen:
+                    duplicates += 1  # the same request twice in this run: counted, stored once
+                    continue
+                if event.request_id in known:
                     continue
                 seen.add(event.request_id)
+                coverage.observe(event)
                 new_events += 1
                 if progress is not None and new_events % 5000 == 0:
                     progress(new_events)
@@ -172,7 +189,7 @@ def scan(
     account_hours: dict[str, Counter] = {}
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
-    parallel = (workers > 1 and not replay and not known and not engine.states and not engine._observers
+    parallel = (workers > 1 and read_file is iter_file and not replay and not known and not engine.states and not engine._observers
                 and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
     try:
         if parallel:
@@ -188,6 +205,9 @@ def scan(
             for part in parts:
                 engine.states.update(part["states"])
                 new_events += part["events"]
+                duplicates += part.get("duplicates", 0)
+                if "coverage" in part:
+                    coverage.merge(part["coverage"])
                 sink.count += part["reject_count"]
                 for key, value in part["rejects_by_field"].items():
                     sink.by_reason[key] = sink.by_reason.get(key, 0) + value
@@ -242,6 +262,9 @@ def scan(
         "events": new_events,
         "rejects": sink.count,
         "rejects_by_field": dict(sink.by_reason),
+        "duplicates": duplicates,
+        "formats": formats,
+        "missing_evidence": coverage.missing(),
         "accounts": len(verdicts),
         "flagged": len(flagged_ids),
         "campaigns": len(campaigns),
@@ -265,6 +288,33 @@ def scan(
 
         write_report(result, Path(report))
     return result
+
+
+def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, str], Callable]:
+    """({file: format}, the per-file reader) for a scan: native files go straight to events.readers,
+    unless account metadata is to be joined on (adapter option `accounts`)."""
+    if input_format is None or input_format == NATIVE:
+        formats = {str(p): NATIVE for p in files}
+    elif isinstance(input_format, dict):
+        formats = dict(input_format)
+    else:
+        formats = resolve_formats(files, input_format, options)
+    if set(formats.values()) <= {NATIVE} and not (options or {}).get("accounts"):
+        return formats, iter_file
+    return formats, AdaptedReader(formats, options).iter_file
+
+
+def _named_errors(path: Path, items: Iterator) -> Iterator:
+    """Re-raise a read failure (bad gzip, truncated zstd, unreadable file) with the file's name in it."""
+    try:
+        yield from items
+    except (OSError, EOFError) as exc:
+        message = str(exc) or type(exc).__name__
+        raise OSError(message if str(path) in message else f"{path}: cannot read: {message}") from exc
+    except Exception as exc:
+        if type(exc).__name__ != "ZstdError":
+            raise
+        raise OSError(f"{path}: cannot read: {exc}") from exc
 
 
 def _concat_parts(path: Path, workers: int) -> None:

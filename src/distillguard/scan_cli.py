@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from distillguard.adapters import SUPPORTED
+
 console = Console(stderr=True)
 
 
@@ -37,7 +39,7 @@ def _print_top(result, k: int = 10) -> None:
     out.print(table)
 
 
-def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks):
+def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks, input_format=None, adapter_options=None):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from distillguard.events.readers import StrictModeError
@@ -48,7 +50,8 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
         task = progress.add_task("scan", total=None)
         try:
             return scan(inputs, out=out, report=report, db=db, rejects=rejects, strict=strict, config=config, replay=replay,
-                        benchmark_paths=benchmarks, progress=lambda n: progress.update(task, completed=n))
+                        benchmark_paths=benchmarks, progress=lambda n: progress.update(task, completed=n),
+                        input_format=input_format, adapter_options=adapter_options)
         except StrictModeError as exc:
             _fail(f"malformed record (strict mode): {exc}")
         except FileNotFoundError as exc:
@@ -60,7 +63,7 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
 def register(app: typer.Typer) -> None:
     @app.command("scan")
     def scan_command(
-        inputs: list[Path] = typer.Argument(..., help="API event logs: JSONL (.jsonl, .jsonl.gz, .jsonl.zst), Parquet, or folders of them."),
+        inputs: list[Path] = typer.Argument(..., help="Traffic logs (API events, or LiteLLM, OpenTelemetry, OpenAI, Langfuse, Helicone exports, CSV): JSONL, JSON, CSV or Parquet, optionally .gz/.zst, or folders of them."),
         out: Path = typer.Option(Path("verdicts.jsonl"), "--out", "-o", help="Where to write one verdict per account (JSONL)."),
         report: Optional[Path] = typer.Option(None, "--report", help="Also write an HTML report for analysts here."),
         db: Optional[Path] = typer.Option(Path("distillguard.duckdb"), "--db", help="DuckDB store; a re-scan of a grown log reads only new events."),
@@ -72,11 +75,20 @@ def register(app: typer.Typer) -> None:
         benchmarks: Optional[list[Path]] = typer.Option(None, "--benchmarks", help="Files or folders of public benchmark questions to match prompts against."),
         engine: str = typer.Option("embedded", "--engine", help="'embedded' (this machine) or 'spark'."),
         master: str = typer.Option("local[*]", "--master", help="Spark master URL, with --engine spark."),
+        input_format: str = typer.Option("auto", "--format", help="Source format of the logs: auto (detect per file), "
+                                         + ", ".join(SUPPORTED) + "."),
+        mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML naming the column of each event field, for --format csv."),
+        accounts: Optional[Path] = typer.Option(None, "--accounts", help="Account table (CSV/JSONL/Parquet: account_id, created_at, "
+                                                "payment_fingerprint, email_domain, country, tier) joined onto events that lack it."),
+        max_reject_share: float = typer.Option(0.5, "--max-reject-share", min=0.0, max=1.0,
+                                               help="Exit non-zero when more than this share of the records were rejected."),
     ) -> None:
         """Scan API traffic logs and flag accounts that look like model extraction.
 
         Example: distillguard scan traffic.jsonl --out verdicts.jsonl --report report.html
         """
+        if engine == "spark" and input_format not in ("auto", "api-event"):
+            _fail(f"--engine spark reads API events only; scan {input_format} logs with the embedded engine")
         if engine == "spark":
             try:
                 from distillguard.engines.spark import run_spark_scan
@@ -88,13 +100,22 @@ def register(app: typer.Typer) -> None:
         if engine != "embedded":
             _fail(f"--engine must be 'embedded' or 'spark', not {engine!r}")
         rejects = rejects or out.with_suffix(".rejects.jsonl")
-        result = _run_scan(inputs, out, report, None if no_db else db, rejects, strict, config, replay, benchmarks)
-        _print_top(result)
+        from distillguard.adapters.cli_support import check_read, prepare_inputs
+
+        rescan = not no_db and db is not None and db.exists()
+        files, formats, options = prepare_inputs(inputs, input_format, mapping, _fail, console, accounts)
+        result = _run_scan(files, out, report, None if no_db else db, rejects, strict, config, replay, benchmarks, formats, options)
         s = result.stats
+        check_read(s, files, rejects, max_reject_share, rescan, _fail, console)
+        _print_top(result)
         console.print(f"{s['events']:,} events, {s['accounts']:,} accounts, {s['flagged']} flagged, {s['campaigns']} campaigns "
                       f"({s['flagged_campaigns']} flagged) in {s['seconds']} s")
         if s["rejects"]:
             console.print(f"[yellow]{s['rejects']} malformed record(s) set aside in {rejects}[/yellow] by field: {s['rejects_by_field']}")
+        if s.get("duplicates"):
+            console.print(f"{s['duplicates']:,} duplicate request id(s) counted once")
+        for line in s.get("missing_evidence") or ():
+            console.print(f"[yellow]evidence gap:[/yellow] {line}")
         console.print(f"verdicts: {out}" + (f" · report: {report}" if report else "") + ("" if no_db else f" · store: {db}"))
 
     @app.command("demo")
