@@ -120,7 +120,7 @@ def test_kill9_under_load_loses_no_completed_event_and_restart_resumes(tmp_path)
             # graceful stop writes a snapshot; the next start loads it and replays only the tail
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
-            assert (tmp_path / "state" / "snapshot.pkl").exists()
+            assert (tmp_path / "state" / "snapshot.json").exists()
             proc = _start(tmp_path, up.url + "/v1", port, "gw3.log")
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=30) as admin:
                 assert "distillguard_events_restored 0" in admin.get("/metrics").text

@@ -89,10 +89,13 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from distillguard.gateway.app import config_from_env, create_app
+        from distillguard.gateway.server import fast_server_options
 
         app_ = create_app(config_from_env(
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
             redis_url=redis, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
-        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
+        # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
+        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
+                    proxy_headers=False, **fast_server_options())

@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
-import pickle
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,11 @@ from distillguard.events.model import ApiEvent, parse_event
 from distillguard.gateway.audit import AuditLog
 from distillguard.gateway.eventlog import EventLog, iter_events
 from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
+from distillguard.gateway.snapshot import capture, read_snapshot, write_snapshot
 
 log = logging.getLogger("distillguard.gateway")
 
+SNAPSHOT_NAME = "snapshot.json"  # data only (see gateway.snapshot); an old snapshot.pkl is never read
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
@@ -98,6 +99,8 @@ class Enforcer:
         self.last: dict[str, Any] = {}  # account_id -> last AccountDecision from process()
         self.restored_events = 0
         self._last_ts = ""  # ts never goes backwards in log order (see complete())
+        self._snapshot_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dg-snapshot")
+        self._snapshot_job: concurrent.futures.Future | None = None
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
@@ -112,13 +115,16 @@ class Enforcer:
         log_path = events_log or state_dir / "events.jsonl"
         eventlog = EventLog(log_path)
         scorer, offset, extra = None, 0, {}
-        meta = state_dir / "snapshot.pkl"
-        if meta.exists():
+        snap = state_dir / SNAPSHOT_NAME
+        if snap.exists():
             try:
-                info = pickle.loads(meta.read_bytes())
+                info = read_snapshot(snap)
                 if info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset:
-                    scorer, offset, extra = OnlineScorer.load(state_dir / info["scorer_file"]), int(info["offset"]), info
-            except Exception as exc:  # unreadable, or from another version: replay the whole log instead
+                    scorer = OnlineScorer.__new__(OnlineScorer)
+                    scorer.__dict__.update(info["scorer"])
+                    scorer.__dict__.setdefault("_campaign_flag_of", {})
+                    offset, extra = int(info["offset"]), info
+            except Exception as exc:  # unreadable, forbidden content, or another version: replay the log instead
                 log.warning("ignoring scorer snapshot (%s); replaying the event log", type(exc).__name__)
                 scorer, offset, extra = None, 0, {}
         if scorer is None:
@@ -150,31 +156,51 @@ class Enforcer:
     def close(self) -> None:
         self.eventlog.close()
         self.snapshot()
+        self._snapshot_pool.shutdown(wait=True)
         self.audit.close()
 
+    def _snapshot_payload(self) -> tuple[int, bytes]:
+        offset = self.eventlog.logical_offset
+        return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
+                                "last": self.last, "last_ts": self._last_ts})
+
     def snapshot(self) -> None:
-        """Save the scorer as of every event queued so far, with the log offset those events end at.
-        The scorer goes to a new file first; the small index naming it is then replaced atomically,
-        so a crash at any point leaves the previous snapshot (or none) in force, never a mix."""
+        """Save the scorer as of every event queued so far, with the log offset those events end at,
+        now and in this thread (shutdown). The file is replaced atomically, so a crash at any point
+        leaves the previous snapshot (or none) in force, never a mix."""
         if self.snapshot_dir is None or self.log_path is None:
             return
-        offset = self.eventlog.logical_offset
+        if self._snapshot_job is not None:
+            self._snapshot_job.result()
         try:
-            name = f"scorer-{offset}.pkl"
-            self.scorer.save(self.snapshot_dir / (name + ".tmp"))
-            os.replace(self.snapshot_dir / (name + ".tmp"), self.snapshot_dir / name)
-            index = {"log": str(self.log_path.resolve()), "offset": offset, "scorer_file": name, "last": self.last,
-                     "last_ts": self._last_ts}
-            (self.snapshot_dir / "snapshot.pkl.tmp").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(self.snapshot_dir / "snapshot.pkl.tmp", self.snapshot_dir / "snapshot.pkl")
-            for old in self.snapshot_dir.glob("scorer-*.pkl"):
-                if old.name != name:
-                    old.unlink(missing_ok=True)
-            self.snapshot_offset = offset
-            self._since_snapshot = 0
-            self.metrics.inc("distillguard_snapshots_total")
+            offset, captured = self._snapshot_payload()
+            write_snapshot(self.snapshot_dir / SNAPSHOT_NAME, captured)
+            self._snapshot_done(offset)
         except Exception as exc:
             log.warning("could not write the scorer snapshot: %s", exc)
+
+    def snapshot_in_background(self) -> None:
+        """The periodic snapshot: a copy is taken on the loop (milliseconds), the file is written by a
+        worker thread while requests go on. At most one runs at a time."""
+        if self.snapshot_dir is None or self.log_path is None or (self._snapshot_job and not self._snapshot_job.done()):
+            return
+        self._since_snapshot = 0
+        offset, captured = self._snapshot_payload()
+        job = self._snapshot_pool.submit(write_snapshot, self.snapshot_dir / SNAPSHOT_NAME, captured)
+        self._snapshot_job = job
+
+        def done(future: Any) -> None:
+            if future.exception() is not None:
+                log.warning("could not write the scorer snapshot: %s", future.exception())
+            else:
+                self._snapshot_done(offset)
+
+        job.add_done_callback(done)
+
+    def _snapshot_done(self, offset: int) -> None:
+        self.snapshot_offset = offset
+        self._since_snapshot = 0
+        self.metrics.inc("distillguard_snapshots_total")
 
     # -- before forwarding ------------------------------------------------------
     async def check(self, draft: dict[str, Any], event: ApiEvent) -> Verdict:
@@ -182,6 +208,8 @@ class Enforcer:
         account_id, org_id = event.account_id, event.org_id
         try:
             override, shared = await self.state.account(account_id)
+            if policy.fail_mode == "closed" and not self.state.healthy:
+                raise ConnectionError("shared state (Redis) unreachable")
             pre = self.scorer.precheck(event)
         except Exception as exc:  # the scorer, or the shared state (Redis) behind it
             self.metrics.inc("distillguard_scorer_failures_total", stage="precheck")
@@ -315,7 +343,7 @@ class Enforcer:
                 "risk": round(decision.risk, 4), "campaign_id": decision.campaign_id, "flagged_at": event.get("request_id")}))
             flag.add_done_callback(lambda f: f.exception())
         if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
-            self.snapshot()
+            self.snapshot_in_background()
         return future
 
     def _process(self, event: ApiEvent) -> Any:

@@ -23,6 +23,8 @@ from typing import Iterator
 
 import orjson
 
+from distillguard.gateway.files import ensure_private
+
 
 def repair_tail(path: Path) -> int:
     """Drop a torn last line (a crash mid-write); returns the bytes removed."""
@@ -72,6 +74,7 @@ class EventLog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.repaired_bytes = repair_tail(self.path)
+        ensure_private(self.path)
         self._handle = open(self.path, "ab")
         self.offset = self._handle.tell()
         self.logical_offset = self.offset  # where the log ends once every queued line is written
