@@ -101,3 +101,48 @@ def test_files_holding_prompts_are_private(tmp_path):
     assert any(p.name == "events.jsonl" for p in files) and any(p.name.startswith("audit") for p in files)
     loose = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files if stat.S_IMODE(p.stat().st_mode) & 0o077}
     assert not loose, f"readable by others: {loose}"
+
+
+def _served(gw, bodies, at_once: bool) -> list[int]:
+    import threading
+
+    codes: list[int] = []
+    lock = threading.Lock()
+    go = threading.Barrier(len(bodies)) if at_once else None
+
+    def send(body):
+        with gw.client("mallory") as c:
+            if go:
+                go.wait(timeout=30)
+            code = c.post("/v1/chat/completions", json=body).status_code
+        with lock:
+            codes.append(code)
+
+    if not at_once:
+        for body in bodies:
+            send(body)
+        return codes
+    threads = [threading.Thread(target=send, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return codes
+
+
+def test_a_parallel_burst_gets_no_more_served_than_one_by_one_plus_the_cap(tmp_path):
+    """The same 60 extraction probes: sent one after another, then all at once against an upstream
+    that takes a second, so none completes before all have arrived."""
+    from .test_policy import _probe
+
+    policy = "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\n"
+    for sub in ("seq", "burst"):
+        (tmp_path / sub).mkdir()
+    with run_gateway(tmp_path / "seq", policy) as gw:
+        sequential = _served(gw, [_probe(i) for i in range(60)], at_once=False).count(200)
+    with run_gateway(tmp_path / "burst", policy) as gw:
+        codes = _served(gw, [dict(_probe(i), model="slow-1") for i in range(60)], at_once=True)
+        refused = gw.enforcer.audit.query(action="concurrency", limit=100)
+    assert len(codes) == 60 and sequential < 52
+    assert codes.count(200) <= sequential + 8, f"burst served {codes.count(200)}, one by one {sequential}"
+    assert codes.count(429) and refused and "in flight" in refused[0]["reason"]

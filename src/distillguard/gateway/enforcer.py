@@ -101,6 +101,9 @@ class Enforcer:
         self._last_ts = ""  # ts never goes backwards in log order (see complete())
         self._snapshot_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dg-snapshot")
         self._snapshot_job: concurrent.futures.Future | None = None
+        self.in_flight: dict[str, int] = {}  # "acct:<id>" / "camp:<id>" -> admitted requests not yet complete()d
+        self._admitted: dict[str, tuple[tuple[str, ...], float]] = {}  # request_id -> (in_flight keys, admitted at)
+        self._next_purge = 0.0
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
@@ -259,8 +262,13 @@ class Enforcer:
             if wait > 0:
                 verdict.error_code = "rate_limited_by_policy"
                 verdict.retry_after = max(1, math.ceil(wait))
+        if verdict.error_code is None:
+            self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
         label = verdict.decision.label
-        if verdict.error_code == "rate_limited_by_policy":
+        if verdict.error_code == "concurrency_limited":
+            verdict.error_code = "rate_limited_by_policy"
+            label = "concurrency"
+        elif verdict.error_code == "rate_limited_by_policy":
             label = "throttle"
         elif "throttle" in decision.actions and verdict.error_code is None:
             label = "degrade" if "degrade" in decision.actions else "allow"  # within the bucket: served
@@ -271,6 +279,44 @@ class Enforcer:
             self.audit.record(actor="policy", account_id=account_id, campaign_id=campaign_id, action=label,
                               reason="; ".join(decision.reasons) or "allowed", evidence=evidence, request_id=draft["request_id"])
         return verdict
+
+    def _admit(self, request_id: str, account_id: str, campaign_id: str | None, policy: Policy, verdict: Verdict) -> None:
+        """The concurrency cap: a request is admitted only while its account (and campaign) has fewer
+        than the policy's cap in flight, so a parallel burst cannot outrun the scorer by more than
+        the cap. Released by complete() for the same request_id (or after the upstream timeout)."""
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self._purge_admitted(now, policy.upstream_timeout_s + 60.0)
+        keys = [("acct:" + account_id, policy.max_in_flight_account)]
+        if campaign_id:
+            keys.append(("camp:" + campaign_id, policy.max_in_flight_campaign))
+        for key, cap in keys:
+            if cap and self.in_flight.get(key, 0) >= cap:
+                verdict.error_code = "concurrency_limited"
+                verdict.retry_after = 1
+                verdict.decision.reasons.append(  # the same list as evidence["reasons"]
+                    f"{cap} requests of this {'account' if key.startswith('acct:') else 'campaign'} already in flight")
+                return
+        for key, _ in keys:
+            self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        self._admitted[request_id] = (tuple(key for key, _ in keys), now)
+
+    def _release(self, request_id: str | None) -> None:
+        entry = self._admitted.pop(request_id, None) if request_id else None
+        if entry is None:
+            return
+        for key in entry[0]:
+            left = self.in_flight.get(key, 0) - 1
+            if left > 0:
+                self.in_flight[key] = left
+            else:
+                self.in_flight.pop(key, None)
+
+    def _purge_admitted(self, now: float, max_age_s: float) -> None:
+        """Requests admitted through the guard API whose event was never reported stop counting."""
+        self._next_purge = now + 5.0
+        for request_id in [r for r, (_, at) in self._admitted.items() if now - at > max_age_s]:
+            self._release(request_id)
 
     async def _safe(self, awaitable: Any) -> Any:
         try:
@@ -319,6 +365,7 @@ class Enforcer:
         arrived before another but finished after it is stamped with the other's arrival (the true
         arrival is kept in `gateway_arrived_at`). So the log is in time order and `scan --replay`,
         which orders by ts, processes it in exactly the order the gateway did."""
+        self._release(event.get("request_id"))
         if event["ts"] < self._last_ts:
             event = dict(event, gateway_arrived_at=event["ts"], ts=self._last_ts)
         else:
