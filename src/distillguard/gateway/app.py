@@ -27,6 +27,7 @@ Open: GET /healthz.
 
 # No `from __future__ import annotations`: FastAPI must resolve the annotations of handlers
 # defined inside functions (Request would otherwise become a query parameter).
+import asyncio
 import hmac
 import logging
 import os
@@ -70,6 +71,7 @@ class GatewayConfig:
     scorer_config: str | None = None
     max_connections: int = 200
     snapshot_every: int = 2000
+    bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
 
 
@@ -174,9 +176,15 @@ def create_app(config: GatewayConfig) -> FastAPI:
         state = make_state(config.redis_url, store=DecisionStore(Path(config.state_dir) / "decisions.sqlite"))
         if not await state.ping():
             log.warning("redis at start-up: unreachable; deciding from the local store until it answers")
+        bus = None
+        if config.bus_url:
+            from distillguard.gateway.replicas import BusLink
+
+            bus = BusLink(config.bus_url)
         enforcer = Enforcer.open(policy=holder, state=state, state_dir=Path(config.state_dir),
                                  events_log=Path(config.events_log) if config.events_log else None,
-                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every)
+                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus)
+        enforcer.attach_bus(asyncio.get_running_loop())
         await enforcer.publish_restored_flags()
         policy = holder.get()
         client = httpx.AsyncClient(
@@ -192,6 +200,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
             yield
         finally:
             await client.aclose()
+            if bus is not None:
+                bus.close()
             enforcer.close()
             await state.close()
 

@@ -36,8 +36,9 @@ def register(app: typer.Typer) -> None:
         state_dir: Path = typer.Option(Path("gateway-state"), "--state-dir", help="Event log, audit database, scorer snapshot and admin token live here."),
         events_log: Optional[Path] = typer.Option(None, "--events-log", help="Event log file (default: STATE_DIR/events.jsonl)."),
         redis: Optional[str] = typer.Option(None, "--redis", help="redis://host:port/db shared by several gateway replicas (counters, blocklists, review queue). Default: in-process."),
+        bus: Optional[str] = typer.Option(None, "--bus", help="redis:// or nats:// event bus shared by replicas: every replica scores every replica's events, so a campaign spread over replicas is caught as on one gateway. Use with --redis."),
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
-        snapshot_every: int = typer.Option(20000, "--snapshot-every", help="Save the scorer's state every N events (and at shutdown), so a restart replays only the log's tail. 0: only at shutdown."),
+        snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
         import os
         import secrets
@@ -52,6 +53,8 @@ def register(app: typer.Typer) -> None:
             _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
         if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
             _fail(f"--redis must be a redis:// URL, got {redis!r}")
+        if bus and not bus.startswith(("redis://", "rediss://", "nats://", "tls://")):
+            _fail(f"--bus must be a redis:// or nats:// URL, got {bus!r}")
         if keys is not None and not keys.is_file():
             _fail(f"--keys {keys}: file not found")
         if policy is not None and not policy.is_file():
@@ -94,7 +97,7 @@ def register(app: typer.Typer) -> None:
         app_ = create_app(config_from_env(
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
-            redis_url=redis, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
+            redis_url=redis, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
         uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,

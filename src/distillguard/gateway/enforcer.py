@@ -104,14 +104,20 @@ class Enforcer:
         self.in_flight: dict[str, int] = {}  # "acct:<id>" / "camp:<id>" -> admitted requests not yet complete()d
         self._admitted: dict[str, tuple[tuple[str, ...], float]] = {}  # request_id -> (in_flight keys, admitted at)
         self._next_purge = 0.0
+        self.bus: Any = None  # replicas.BusLink when replicas share one event stream
+        self.bus_fed = 0  # the last bus offset the scorer has processed
+        self._settling: dict[str, asyncio.Future] = {}  # request_id -> resolved once back from the bus and scored
+        self.settle_timeout_s = 0.25
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
     def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
-             scorer_config: str | None = None, snapshot_every: int = 0) -> "Enforcer":
+             scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None) -> "Enforcer":
         """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
         at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
-        it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order."""
+        it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order.
+        With a `bus` (replicas, see `replicas`) the bus is the scoring order: the snapshot's bus offset
+        plus the bus after it."""
         from distillguard.replay.online import OnlineScorer
 
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -122,7 +128,11 @@ class Enforcer:
         if snap.exists():
             try:
                 info = read_snapshot(snap)
-                if info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset:
+                if bus is not None:
+                    fits = info.get("bus") == bus.identity
+                else:
+                    fits = info.get("bus") is None and info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset
+                if fits:
                     scorer = OnlineScorer.__new__(OnlineScorer)
                     scorer.__dict__.update(info["scorer"])
                     scorer.__dict__.setdefault("_campaign_flag_of", {})
@@ -144,7 +154,17 @@ class Enforcer:
         self.last = dict(extra.get("last") or {})
         self._last_ts = extra.get("last_ts") or ""
         self.snapshot_offset = offset
-        if Path(log_path).exists():
+        self.bus = bus
+        if bus is not None:
+            self.bus_fed = int(extra.get("bus_offset") or 0)
+
+            def feed(raw: dict[str, Any]) -> None:
+                self._process(parse_event(raw))
+                self._last_ts = max(self._last_ts, raw.get("ts") or "")
+
+            self.restored_events = bus.catch_up(self.bus_fed, feed)
+            self.bus_fed = bus.offset
+        elif Path(log_path).exists():
             for _, raw in iter_events(log_path, offset):
                 self._process(parse_event(raw))
                 self._last_ts = max(self._last_ts, raw.get("ts") or "")
@@ -165,7 +185,8 @@ class Enforcer:
     def _snapshot_payload(self) -> tuple[int, bytes]:
         offset = self.eventlog.logical_offset
         return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
-                                "last": self.last, "last_ts": self._last_ts})
+                                "last": self.last, "last_ts": self._last_ts,
+                                "bus": self.bus.identity if self.bus is not None else None, "bus_offset": self.bus_fed})
 
     def snapshot(self) -> None:
         """Save the scorer as of every event queued so far, with the log offset those events end at,
@@ -373,12 +394,47 @@ class Enforcer:
         line = orjson.dumps(event, default=str) + b"\n"
         future = asyncio.wrap_future(self.eventlog.append(line))
         self.metrics.inc("distillguard_events_total", status=event.get("status"))
+        if self.bus is not None:  # scored when it comes back from the bus, in the bus's order
+            self.bus.publish(line[:-1])
+            return asyncio.ensure_future(self._settle(future, event.get("request_id")))
+        self._score(event)
+        return future
+
+    async def _settle(self, durable: asyncio.Future, request_id: str | None) -> None:
+        """Durable in the local log, and scored from the bus (bounded wait: the bus may lag)."""
+        settled = asyncio.get_running_loop().create_future()
+        if request_id:
+            self._settling[request_id] = settled
+        try:
+            await durable
+            try:
+                await asyncio.wait_for(asyncio.shield(settled), self.settle_timeout_s)
+            except asyncio.TimeoutError:
+                self.metrics.inc("distillguard_bus_settle_timeouts_total")
+        finally:
+            self._settling.pop(request_id, None)
+
+    def attach_bus(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.bus is not None:
+            self.bus.start(loop, self._on_bus_records)
+
+    def _on_bus_records(self, records: list[Any]) -> None:
+        for record in records:
+            event = record.event()
+            self._score(event)
+            self.bus_fed = record.offset
+            settled = self._settling.get(event.get("request_id"))
+            if settled is not None and not settled.done():
+                settled.set_result(None)
+
+    def _score(self, event: dict[str, Any]) -> None:
+        """Process one event into the scorer; audit and share a new flag; snapshot on cadence."""
         try:
             decision = self._process(parse_event(event))
         except Exception as exc:
             self.metrics.inc("distillguard_scorer_failures_total", stage="process")
             log.warning("scorer failed on %s: %s", event.get("request_id"), type(exc).__name__)
-            return future
+            return
         if decision.newly_flagged:
             evidence = {"risk": round(decision.risk, 4), "campaign_id": decision.campaign_id,
                         "requests_seen": decision.requests_seen, "findings": [_finding_json(f) for f in decision.findings][:12]}
@@ -391,7 +447,6 @@ class Enforcer:
             flag.add_done_callback(lambda f: f.exception())
         if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
             self.snapshot_in_background()
-        return future
 
     def _process(self, event: ApiEvent) -> Any:
         decision = self.scorer.process(event)

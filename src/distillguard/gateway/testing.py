@@ -56,7 +56,7 @@ def fake_upstream(api_key: str | None = None, words: int = 12) -> Any:
 
     It answers with `words` words and a `reasoning_content`; returns logprobs when asked;
     a model named `slow-<seconds>` waits that long first, and `drip-<seconds>` streams one token
-    per that many seconds; `received` keeps every body and
+    per that many seconds, each token `w<i>@<epoch send time> `; `received` keeps every body and
     whether the upstream key matched (`/_received` serves them)."""
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse, StreamingResponse
@@ -86,6 +86,8 @@ def fake_upstream(api_key: str | None = None, words: int = 12) -> Any:
                 for i, token in enumerate(tokens):
                     if gap and i:
                         await asyncio.sleep(gap)
+                    if gap:  # the send time rides in the token, so a client can measure each token's lag
+                        token = f"w{i}@{time.time():.6f} "
                     if chat:
                         delta = {"content": token} if i else {"role": "assistant", "content": token, "reasoning_content": "think "}
                         choice = {"index": 0, "delta": delta, "finish_reason": None}
