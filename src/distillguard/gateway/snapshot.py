@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import collections
 import datetime as dt
+import functools
 import importlib
 import math
 import os
@@ -46,6 +47,7 @@ def _class_path(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _allowed_class(path: str) -> type:
     module_name, _, name = path.partition(":")
     if not module_name.startswith("distillguard.") or not name or "." in name:
@@ -54,6 +56,22 @@ def _allowed_class(path: str) -> type:
     if not isinstance(cls, type) or cls.__module__ != module_name or issubclass(cls, BaseException):
         raise SnapshotError(f"{path!r} is not a distillguard class")
     return cls
+
+
+def _atom(value: Any) -> bool:
+    """A value JSON carries as itself (and the decoder may take as is)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -(2**63) <= value < 2**63
+    if kind is float:
+        return math.isfinite(value)
+    return False
+
+
+def _atoms(values: Any) -> bool:
+    return all(_atom(v) for v in values)
 
 
 class _Encoder:
@@ -81,7 +99,7 @@ class _Encoder:
         if ref is not None:
             return ["R", ref]
         if isinstance(obj, tuple):
-            return ["T", [self.enc(v) for v in obj]]
+            return ["TA", list(obj)] if type(obj) is tuple and _atoms(obj) else ["T", [self.enc(v) for v in obj]]
         if isinstance(obj, frozenset):
             return ["FS", [self.enc(v) for v in obj]]
         if isinstance(obj, bytes):
@@ -97,9 +115,13 @@ class _Encoder:
             return numpy
         if isinstance(obj, list):
             n = self._new(obj)
+            if type(obj) is list and _atoms(obj):  # the common case, decoded without a walk
+                return ["LA", n, obj]
             return ["L", n, [self.enc(v) for v in obj]]
         if isinstance(obj, set):
             n = self._new(obj)
+            if type(obj) is set and _atoms(obj):
+                return ["SA", n, list(obj)]
             return ["S", n, [self.enc(v) for v in obj]]
         if isinstance(obj, collections.deque):
             n = self._new(obj)
@@ -112,7 +134,10 @@ class _Encoder:
 
     def _dict(self, obj: dict) -> list:
         n = self._new(obj)
-        items = [[self.enc(k), self.enc(v)] for k, v in obj.items()]
+        if all(type(k) is str for k in obj) and _atoms(obj.values()):
+            items: Any = {"": dict(obj)}  # str keys, atom values: one JSON object, decoded without a walk
+        else:
+            items = [[self.enc(k), self.enc(v)] for k, v in obj.items()]
         if isinstance(obj, collections.defaultdict):
             factory = obj.default_factory
             if factory is None:
@@ -140,7 +165,8 @@ class _Encoder:
             for slot in getattr(klass, "__slots__", ()) or ():
                 if slot not in ("__dict__", "__weakref__") and hasattr(obj, slot):
                     state[slot] = getattr(obj, slot)
-        return ["O", n, path, [[k, self.enc(v)] for k, v in state.items()]]
+        atoms = {k: v for k, v in state.items() if _atom(v)}
+        return ["O", n, path, [[k, self.enc(v)] for k, v in state.items() if k not in atoms], atoms]
 
 
 def _numpy_part(obj: Any) -> list | None:
@@ -180,6 +206,8 @@ class _Decoder:
             return float(node[1])
         if tag == "T":
             return tuple(self.dec(v) for v in node[1])
+        if tag == "TA":
+            return tuple(node[1])
         if tag == "FS":
             return frozenset(self.dec(v) for v in node[1])
         if tag == "B":
@@ -205,7 +233,11 @@ class _Decoder:
     def _container(self, tag: str, node: list) -> Any:
         n = node[1]
         out: Any
-        if tag == "L":
+        if tag == "LA":
+            out = self.objs[n] = node[2]
+        elif tag == "SA":
+            out = self.objs[n] = set(node[2])
+        elif tag == "L":
             out = self.objs[n] = []
             out.extend(self.dec(v) for v in node[2])
         elif tag == "S":
@@ -225,15 +257,24 @@ class _Decoder:
             else:
                 out = self.objs[n] = {"D": dict, "CN": collections.Counter, "OD": collections.OrderedDict}[tag]()
                 items = node[2]
-            for key, value in items:
-                out[self.dec(key)] = self.dec(value)
+            if isinstance(items, dict):
+                flat = items.get("")
+                if not isinstance(flat, dict):
+                    raise SnapshotError("malformed flat mapping")
+                out.update(flat)
+            else:
+                for key, value in items:
+                    out[self.dec(key)] = self.dec(value)
         elif tag == "O":
             cls = _allowed_class(node[2])
             out = self.objs[n] = object.__new__(cls)
-            for key, value in node[3]:
+            atoms = node[4] if len(node) > 4 else {}
+            if not isinstance(atoms, dict):
+                raise SnapshotError("malformed attributes")
+            for key, value in [*node[3], *atoms.items()]:
                 if not isinstance(key, str):
                     raise SnapshotError("attribute names must be strings")
-                object.__setattr__(out, key, self.dec(value))
+                object.__setattr__(out, key, self.dec(value) if isinstance(value, list) else value)
         else:
             raise SnapshotError(f"unknown tag {tag!r}")
         return out
