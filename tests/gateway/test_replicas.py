@@ -6,14 +6,13 @@ replicas score all of it. Needs redis-server (scripts/test-services.sh installs 
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import ExitStack
 
 import httpx
-import orjson
 import pytest
 
 from .conftest import run_gateway
+from .test_replay_equivalence import _keys_yaml
 from .test_redis import REDIS, redis_url  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.slow,
@@ -27,20 +26,6 @@ def _campaign():
         CampaignSpec("logprob-extraction", sybils=40, requests_per_account=8, proxy_pool=0)]))
     attackers = {label["account_id"] for label in labels if label["label"] == "attack"}
     return events, attackers
-
-
-def _keys(events, path) -> dict[str, str]:
-    keys, lines = {}, ["keys:"]
-    for event in events:
-        account_id = event["account_id"]
-        if account_id not in keys:
-            keys[account_id] = f"sk-sim-{account_id}"
-            lines += [f"  - sha256: {hashlib.sha256(keys[account_id].encode()).hexdigest()}", f"    account_id: {account_id}"]
-            for field, value in (event.get("account") or {}).items():
-                if value is not None:
-                    lines.append(f"    {field}: {orjson.dumps(value).decode()}")
-    path.write_text("\n".join(lines) + "\n")
-    return keys
 
 
 def _served_attacks(urls, events, keys, attackers) -> int:
@@ -61,7 +46,8 @@ def _served_attacks(urls, events, keys, attackers) -> int:
 def test_two_replicas_on_one_bus_leak_no_more_than_one_gateway(tmp_path, redis_url):  # noqa: F811
     events, attackers = _campaign()
     keys_path = tmp_path / "keys.yaml"
-    keys = _keys(events, keys_path)
+    text, keys = _keys_yaml(events)
+    keys_path.write_text(text)
     policy = "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\n"
     for sub in ("one", "a", "b"):
         (tmp_path / sub).mkdir()

@@ -1,14 +1,19 @@
 """What every front end shares (the FastAPI gateway and the LiteLLM callback).
 
     check()     before forwarding: overrides, shared blocklist, the scorer's precheck on the
-                account's state so far, the policy, token buckets -> a Verdict
+                account's state so far, the policy, token buckets, the concurrency cap -> a Verdict
     degrade()   the request body as forwarded when the verdict degrades it
     complete()  when the response is done: the api-event is queued for the durable log and
                 processed into the OnlineScorer, in that same order (so a replay of the log
                 reproduces the scorer exactly); returns the log's fsync future
 
 Everything runs on the event loop thread; scorer calls are synchronous so the scorer's
-order is the log's order.
+order is the log's order (with a bus, the bus's order: see `replicas`).
+
+Arrival and completion: the decision is taken at arrival from the account's state so far (and
+its linked campaign's), and the event is folded into the scorer when the response ends. What a
+parallel burst could gain from that gap is bounded by the concurrency cap (`concurrency` in the
+policy): requests beyond it are refused with 429 until earlier ones complete and are scored.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Guarantee: `append()` returns a future that completes only once the line is written and
 `fsync`ed. The gateway awaits it before it releases the *last* byte of a response (the whole
-body of a non-streamed response; the final SSE event, normally `data: [DONE]`, of a stream).
-So every response a client received completely has its event on disk, even after `kill -9`
-or a power cut. A response cut short by a crash may or may not be in the log (its client
+body of a non-streamed response; the terminal `data: [DONE]` of a stream, while every other
+SSE event is relayed as it arrives). So every response a client received completely has its
+event on disk, even after `kill -9` or a power cut (a stream from an upstream that never sends
+`[DONE]` has nothing to hold back, and so no such guarantee). A response cut short by a crash may or may not be in the log (its client
 saw an incomplete response). Concurrent appends share one fsync (group commit).
 
 The order of lines is the order in which the gateway's scorer processed the events, so
