@@ -298,14 +298,14 @@ def _lag_summary(lags: list[float]) -> dict:
     return {"tokens": len(lags), "p50_ms": _pct(lags, 0.5), "p99_ms": _pct(lags, 0.99)}
 
 
-def _synthetic_log(path: Path, n: int) -> None:
-    """`n` api-events in time order from a few thousand accounts (fast to write; content is filler)."""
+def _synthetic_log(path: Path, start: int, end: int) -> None:
+    """Events `start`..`end` of a synthetic log, appended: time-ordered api-events from 3000 accounts."""
     import orjson
 
     base = datetime(2026, 11, 1, tzinfo=timezone.utc).timestamp()
-    with open(path, "wb") as handle:
+    with open(path, "ab") as handle:
         lines = []
-        for i in range(n):
+        for i in range(start, end):
             account = f"acct-{(i * 7919) % 3000:05d}"
             ts = datetime.fromtimestamp(base + i * 0.05, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             lines.append(orjson.dumps({
@@ -324,35 +324,24 @@ def _synthetic_log(path: Path, n: int) -> None:
 def restart_bench(work: Path, n: int, env: dict) -> dict:
     """Time from `distillguard gateway` start to a healthy /healthz, with a `n`-event log whose
     snapshot (as the gateway's periodic snapshot leaves it) lags the log's end by 2000 events."""
-    from distillguard.events.model import parse_event
     from distillguard.gateway.enforcer import Enforcer
-    from distillguard.gateway.eventlog import iter_events
     from distillguard.gateway.policy import PolicyHolder
     from distillguard.gateway.state import MemoryState
 
     state = work / "state"
     state.mkdir(parents=True)
     log = state / "events.jsonl"
-    t0 = time.monotonic()
-    _synthetic_log(log, n)
-    written_s = time.monotonic() - t0
     tail = min(2000, n)
-    # build the state a running gateway would have had 2000 events before the end, then snapshot it
-    enforcer = Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=work / "scratch")
     t0 = time.monotonic()
-    for k, (end, raw) in enumerate(iter_events(log)):
-        if k >= n - tail:
-            break
-        enforcer._process(parse_event(raw))
-        enforcer._last_ts = raw["ts"]
-        offset = end
+    _synthetic_log(log, 0, n - tail)
+    written_s = time.monotonic() - t0
+    # the state a running gateway had 2000 events before the end: scored from the log, then snapshotted
+    t0 = time.monotonic()
+    enforcer = Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=state)
     scored_s = time.monotonic() - t0
-    enforcer.snapshot_dir, enforcer.log_path = state, log
-    enforcer.eventlog.logical_offset = offset
-    enforcer.snapshot()
-    enforcer.eventlog.close()
+    enforcer.close()  # writes the snapshot at the log's end
+    _synthetic_log(log, n - tail, n)
     port = _free_port()
-    (work / "keys.yaml").write_text("keys: []\n")
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "distillguard.cli", "gateway", "--port", str(port), "--state-dir", str(state)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -71,6 +71,8 @@ class GatewayConfig:
     scorer_config: str | None = None
     max_connections: int = 200
     snapshot_every: int = 2000
+    rotate_bytes: int = 0  # start a new event-log segment past this size (0: never)
+    retain_segments: int = 10  # rotated segments kept
     bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
 
@@ -183,7 +185,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
             bus = BusLink(config.bus_url)
         enforcer = Enforcer.open(policy=holder, state=state, state_dir=Path(config.state_dir),
                                  events_log=Path(config.events_log) if config.events_log else None,
-                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus)
+                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus,
+                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments)
         enforcer.attach_bus(asyncio.get_running_loop())
         await enforcer.publish_restored_flags()
         policy = holder.get()

@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
         events_log: Optional[Path] = typer.Option(None, "--events-log", help="Event log file (default: STATE_DIR/events.jsonl)."),
         redis: Optional[str] = typer.Option(None, "--redis", help="redis://host:port/db shared by several gateway replicas (counters, blocklists, review queue). Default: in-process."),
         bus: Optional[str] = typer.Option(None, "--bus", help="redis:// or nats:// event bus shared by replicas: every replica scores every replica's events, so a campaign spread over replicas is caught as on one gateway. Use with --redis."),
+        rotate_mb: float = typer.Option(1024.0, "--log-rotate-mb", help="Start a new event-log segment (STATE_DIR/events.<time>-<n>.jsonl) once the log reaches this many MB, at the next snapshot. 0: never rotate. Replay segments in name order, then events.jsonl."),
+        retain: int = typer.Option(10, "--log-retain", help="Rotated event-log segments to keep (the oldest beyond this are deleted once a newer snapshot covers them)."),
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
         snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
@@ -49,6 +51,10 @@ def register(app: typer.Typer) -> None:
             _fail("--keys is required with --upstream (it maps each client API key to an account)")
         if not 1 <= port <= 65535:
             _fail(f"--port must be between 1 and 65535, got {port}")
+        if rotate_mb < 0 or retain < 0:
+            _fail("--log-rotate-mb and --log-retain must be 0 or more")
+        if rotate_mb and not snapshot_every:
+            _fail("--log-rotate-mb needs --snapshot-every above 0 (a segment is closed at a snapshot)")
         if snapshot_every < 0:
             _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
         if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
@@ -97,7 +103,8 @@ def register(app: typer.Typer) -> None:
         app_ = create_app(config_from_env(
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
-            redis_url=redis, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
+            redis_url=redis, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
+            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
         uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,

@@ -31,7 +31,7 @@ import orjson
 
 from distillguard.events.model import ApiEvent, parse_event
 from distillguard.gateway.audit import AuditLog
-from distillguard.gateway.eventlog import EventLog, iter_events
+from distillguard.gateway.eventlog import EventLog, archive_name, iter_events, segments
 from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
 from distillguard.gateway.snapshot import capture, read_snapshot, write_snapshot
 
@@ -117,10 +117,14 @@ class Enforcer:
     # -- start / stop -----------------------------------------------------------
     @classmethod
     def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
-             scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None) -> "Enforcer":
+             scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None, rotate_bytes: int = 0,
+             retain_segments: int = 10) -> "Enforcer":
         """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
         at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
         it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order.
+        A rotated log is its archived segments then the current file; the snapshot names the file its
+        offset belongs to (by inode), so a crash between a rotation and the next snapshot replays the
+        archive's tail and everything after it.
         With a `bus` (replicas, see `replicas`) the bus is the scoring order: the snapshot's bus offset
         plus the bus after it."""
         from distillguard.replay.online import OnlineScorer
@@ -129,6 +133,8 @@ class Enforcer:
         log_path = events_log or state_dir / "events.jsonl"
         eventlog = EventLog(log_path)
         scorer, offset, extra = None, 0, {}
+        segs = segments(log_path)
+        plan: list[tuple[Path, int]] = [(seg, 0) for seg in segs]  # what to replay after the snapshot
         snap = state_dir / SNAPSHOT_NAME
         if snap.exists():
             try:
@@ -136,7 +142,11 @@ class Enforcer:
                 if bus is not None:
                     fits = info.get("bus") == bus.identity
                 else:
-                    fits = info.get("bus") is None and info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset
+                    start = _segment_of(info, segs, Path(log_path), eventlog) if info.get("bus") is None and \
+                        info["log"] == str(Path(log_path).resolve()) else None
+                    fits = start is not None
+                    if fits:
+                        plan = [(segs[start], int(info["offset"]))] + [(seg, 0) for seg in segs[start + 1:]]
                 if fits:
                     scorer = OnlineScorer.__new__(OnlineScorer)
                     scorer.__dict__.update(info["scorer"])
@@ -155,6 +165,8 @@ class Enforcer:
         audit = AuditLog(state_dir / "audit.sqlite")
         self = cls(policy=policy, state=state, audit=audit, eventlog=eventlog, scorer=scorer, snapshot_dir=state_dir,
                    snapshot_every=snapshot_every)
+        self.rotate_bytes, self.retain_segments = rotate_bytes, retain_segments
+        self._generation = len(segs) - 1
         self.log_path = Path(log_path)
         self.last = dict(extra.get("last") or {})
         self._last_ts = extra.get("last_ts") or ""
@@ -169,11 +181,14 @@ class Enforcer:
 
             self.restored_events = bus.catch_up(self.bus_fed, feed)
             self.bus_fed = bus.offset
-        elif Path(log_path).exists():
-            for _, raw in iter_events(log_path, offset):
-                self._process(parse_event(raw))
-                self._last_ts = max(self._last_ts, raw.get("ts") or "")
-                self.restored_events += 1
+        else:
+            for seg, start_at in plan:
+                if not seg.exists():
+                    continue
+                for _, raw in iter_events(seg, start_at):
+                    self._process(parse_event(raw))
+                    self._last_ts = max(self._last_ts, raw.get("ts") or "")
+                    self.restored_events += 1
         return self
 
     async def publish_restored_flags(self) -> None:
@@ -191,7 +206,8 @@ class Enforcer:
         offset = self.eventlog.logical_offset
         return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
                                 "last": self.last, "last_ts": self._last_ts,
-                                "bus": self.bus.identity if self.bus is not None else None, "bus_offset": self.bus_fed})
+                                "bus": self.bus.identity if self.bus is not None else None, "bus_offset": self.bus_fed,
+                                "log_inode": self.eventlog.inode})
 
     def snapshot(self) -> None:
         """Save the scorer as of every event queued so far, with the log offset those events end at,
@@ -214,6 +230,7 @@ class Enforcer:
         if self.snapshot_dir is None or self.log_path is None or (self._snapshot_job and not self._snapshot_job.done()):
             return
         self._since_snapshot = 0
+        rotated = self._maybe_rotate()
         offset, captured = self._snapshot_payload()
         job = self._snapshot_pool.submit(write_snapshot, self.snapshot_dir / SNAPSHOT_NAME, captured)
         self._snapshot_job = job
@@ -223,8 +240,26 @@ class Enforcer:
                 log.warning("could not write the scorer snapshot: %s", future.exception())
             else:
                 self._snapshot_done(offset)
+                if rotated:
+                    self._prune_segments()
 
         job.add_done_callback(done)
+
+    def _maybe_rotate(self) -> bool:
+        """Start a new log file once this one has `rotate_bytes` (just before a snapshot, which then
+        points into the new file). Blocks the loop for one fsync and a rename."""
+        if not self.rotate_bytes or self.bus is not None or self.eventlog.logical_offset < self.rotate_bytes:
+            return False
+        self._generation += 1
+        self.eventlog.rotate(archive_name(self.log_path, self._generation))
+        self.metrics.inc("distillguard_log_rotations_total")
+        return True
+
+    def _prune_segments(self) -> None:
+        """Keep the newest `retain_segments` archives (the snapshot on disk no longer needs any)."""
+        archives = segments(self.log_path)[:-1]
+        for old in archives[:max(0, len(archives) - self.retain_segments)]:
+            old.unlink(missing_ok=True)
 
     def _snapshot_done(self, offset: int) -> None:
         self.snapshot_offset = offset
@@ -478,6 +513,21 @@ class Enforcer:
         return {"known": decision is not None, "risk": round(decision.risk, 6) if decision else None,
                 "flagged": bool(decision and decision.flagged), "campaign_id": decision.campaign_id if decision else None,
                 "requests_seen": decision.requests_seen if decision else 0, "verdict": verdict}
+
+
+def _segment_of(info: dict[str, Any], segs: list[Path], current: Path, eventlog: EventLog) -> int | None:
+    """Index in `segs` of the file a snapshot's offset belongs to, or None when none fits."""
+    want = info.get("log_inode")
+    for index, seg in enumerate(segs):
+        is_current = index == len(segs) - 1
+        try:
+            inode = eventlog.inode if is_current else seg.stat().st_ino
+            size = eventlog.offset if is_current else seg.stat().st_size
+        except OSError:
+            continue
+        if inode == want or (want is None and is_current):
+            return index if int(info["offset"]) <= size else None
+    return None
 
 
 def now_iso() -> str:
