@@ -7,11 +7,10 @@ import stat
 import time
 
 import httpx
-import orjson
 
 from distillguard.gateway.eventlog import iter_events
 
-from .conftest import ADMIN_TOKEN, CHAT, CLIENT_KEYS, run_gateway
+from .conftest import ADMIN_TOKEN, CHAT, run_gateway
 
 GUARD_TOKEN = "test-guard-token-abcdef0123456789"
 

@@ -46,8 +46,9 @@ def _pair(tmp_path, redis_url, policy: str):
     stack = ExitStack()
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    a = stack.enter_context(run_gateway(tmp_path / "a", policy, redis_url=redis_url))
-    b = stack.enter_context(run_gateway(tmp_path / "b", policy, redis_url=redis_url))
+    # sharing, not timeouts, is under test: a loaded test machine may take more than 50 ms to answer
+    a = stack.enter_context(run_gateway(tmp_path / "a", policy, redis_url=redis_url, redis_timeout_s=1.0))
+    b = stack.enter_context(run_gateway(tmp_path / "b", policy, redis_url=redis_url, redis_timeout_s=1.0))
     return stack, a, b
 
 

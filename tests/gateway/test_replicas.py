@@ -54,8 +54,10 @@ def test_two_replicas_on_one_bus_leak_no_more_than_one_gateway(tmp_path, redis_u
     with run_gateway(tmp_path / "one", policy, keys_path=keys_path) as one:
         alone = _served_attacks([one.url], events, keys, attackers)
     with ExitStack() as stack:
-        a = stack.enter_context(run_gateway(tmp_path / "a", policy, keys_path=keys_path, redis_url=redis_url, bus_url=redis_url))
-        b = stack.enter_context(run_gateway(tmp_path / "b", policy, keys_path=keys_path, redis_url=redis_url, bus_url=redis_url))
+        a = stack.enter_context(run_gateway(tmp_path / "a", policy, keys_path=keys_path, redis_url=redis_url, bus_url=redis_url,
+                                            redis_timeout_s=1.0))
+        b = stack.enter_context(run_gateway(tmp_path / "b", policy, keys_path=keys_path, redis_url=redis_url, bus_url=redis_url,
+                                            redis_timeout_s=1.0))
         pair = _served_attacks([a.url, b.url], events, keys, attackers)
         seen = (a.enforcer.scorer.events_seen, b.enforcer.scorer.events_seen)
     print(f"attack requests served: one gateway {alone}, two replicas on one bus {pair}")

@@ -73,6 +73,7 @@ class GatewayConfig:
     snapshot_every: int = 2000
     rotate_bytes: int = 0  # start a new event-log segment past this size (0: never)
     retain_segments: int = 10  # rotated segments kept
+    redis_timeout_s: float = 0.05  # per Redis call; past it the circuit breaker decides locally (see state)
     bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
 
@@ -175,7 +176,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         Path(config.state_dir).mkdir(parents=True, exist_ok=True)
-        state = make_state(config.redis_url, store=DecisionStore(Path(config.state_dir) / "decisions.sqlite"))
+        state = make_state(config.redis_url, store=DecisionStore(Path(config.state_dir) / "decisions.sqlite"),
+                           timeout_s=config.redis_timeout_s)
         if not await state.ping():
             log.warning("redis at start-up: unreachable; deciding from the local store until it answers")
         bus = None
@@ -255,7 +257,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
             return _error("invalid_json", reference=request_id)
         draft = {
             "request_id": request_id, "ts": now_iso(), "account_id": info.account_id, "org_id": info.org_id,
-            "api_key_id": info.key_id, "ip": client_ip(request.client.host if request.client else None, request.headers.get("x-forwarded-for"), policy.trusted_networks),
+            "api_key_id": info.key_id,
+            "ip": client_ip(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+                            policy.trusted_networks),
             "user_agent": request.headers.get("user-agent"), "endpoint": "/v1/" + path,
             "model": body.get("model") if isinstance(body.get("model"), str) else None, "request": body,
             "response": None, "status": None, "latency_ms": None, "account": dict(info.account),
@@ -519,6 +523,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
             "distillguard_policy_reloads": holder.reloads,
             "distillguard_policy_reload_errors": holder.reload_errors,
             "distillguard_events_restored": enforcer.restored_events,
+            "distillguard_restore_seconds": round(enforcer.restore_seconds, 3),
         }
         return PlainTextResponse(enforcer.metrics.render(gauges), media_type="text/plain; version=0.0.4")
 

@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
         state_dir: Path = typer.Option(Path("gateway-state"), "--state-dir", help="Event log, audit database, scorer snapshot and admin token live here."),
         events_log: Optional[Path] = typer.Option(None, "--events-log", help="Event log file (default: STATE_DIR/events.jsonl)."),
         redis: Optional[str] = typer.Option(None, "--redis", help="redis://host:port/db shared by several gateway replicas (counters, blocklists, review queue). Default: in-process."),
+        redis_timeout_ms: float = typer.Option(50.0, "--redis-timeout-ms", help="Longest wait for one Redis call; past it (or with Redis down) decisions come from the local store for a second (circuit breaker)."),
         bus: Optional[str] = typer.Option(None, "--bus", help="redis:// or nats:// event bus shared by replicas: every replica scores every replica's events, so a campaign spread over replicas is caught as on one gateway. Use with --redis."),
         rotate_mb: float = typer.Option(1024.0, "--log-rotate-mb", help="Start a new event-log segment (STATE_DIR/events.<time>-<n>.jsonl) once the log reaches this many MB, at the next snapshot. 0: never rotate. Replay segments in name order, then events.jsonl."),
         retain: int = typer.Option(10, "--log-retain", help="Rotated event-log segments to keep (the oldest beyond this are deleted once a newer snapshot covers them)."),
@@ -51,6 +52,8 @@ def register(app: typer.Typer) -> None:
             _fail("--keys is required with --upstream (it maps each client API key to an account)")
         if not 1 <= port <= 65535:
             _fail(f"--port must be between 1 and 65535, got {port}")
+        if not 1 <= redis_timeout_ms <= 10000:
+            _fail(f"--redis-timeout-ms must be between 1 and 10000, got {redis_timeout_ms:g}")
         if rotate_mb < 0 or retain < 0:
             _fail("--log-rotate-mb and --log-retain must be 0 or more")
         if rotate_mb and not snapshot_every:
@@ -103,7 +106,7 @@ def register(app: typer.Typer) -> None:
         app_ = create_app(config_from_env(
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
-            redis_url=redis, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
+            redis_url=redis, redis_timeout_s=redis_timeout_ms / 1000.0, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
             rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts

@@ -103,6 +103,7 @@ class Enforcer:
         self.metrics = Metrics()
         self.last: dict[str, Any] = {}  # account_id -> last AccountDecision from process()
         self.restored_events = 0
+        self.restore_seconds = 0.0  # Enforcer.open: snapshot load + replay of what follows it
         self._last_ts = ""  # ts never goes backwards in log order (see complete())
         self._snapshot_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dg-snapshot")
         self._snapshot_job: concurrent.futures.Future | None = None
@@ -129,6 +130,7 @@ class Enforcer:
         plus the bus after it."""
         from distillguard.replay.online import OnlineScorer
 
+        opened = time.perf_counter()
         state_dir.mkdir(parents=True, exist_ok=True)
         log_path = events_log or state_dir / "events.jsonl"
         eventlog = EventLog(log_path)
@@ -189,6 +191,7 @@ class Enforcer:
                     self._process(parse_event(raw))
                     self._last_ts = max(self._last_ts, raw.get("ts") or "")
                     self.restored_events += 1
+        self.restore_seconds = time.perf_counter() - opened
         return self
 
     async def publish_restored_flags(self) -> None:

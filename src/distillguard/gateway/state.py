@@ -246,5 +246,5 @@ class RedisState:
         await self.local.close()
 
 
-def make_state(redis_url: str | None, prefix: str = "dg:", store: DecisionStore | None = None) -> Any:
-    return RedisState(redis_url, prefix, store) if redis_url else MemoryState(store)
+def make_state(redis_url: str | None, prefix: str = "dg:", store: DecisionStore | None = None, timeout_s: float = 0.05) -> Any:
+    return RedisState(redis_url, prefix, store, timeout_s=timeout_s) if redis_url else MemoryState(store)
