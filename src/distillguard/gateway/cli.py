@@ -17,7 +17,9 @@ Example:
 
 Every request becomes an api-event in STATE_DIR/events.jsonl (fsynced before the response completes); `distillguard scan --replay` over that file reaches the gateway's verdicts. See config/policy.example.yaml for the policy format.
 
-Already on LiteLLM? Run this without --upstream (it then serves only the guard API) and add the callback distillguard.gateway.litellm_hook.proxy_handler to LiteLLM's config; see that module."""
+Several replicas: give each --redis (shared blocks, buckets, review queue) and --bus (one event stream, so every replica scores all traffic). Analysts' decisions are kept in STATE_DIR/decisions.sqlite either way. `python -m distillguard.gateway` runs this same command and starts faster.
+
+Already on LiteLLM? Run this without --upstream (it then serves only the guard API) and add the callback distillguard.gateway.litellm_hook.proxy_handler to LiteLLM's config; give it DISTILLGUARD_GUARD_TOKEN (set the same variable here), a token that can check and report but not act; see that module."""
 
 
 def _fail(message: str) -> None:
