@@ -1,13 +1,24 @@
-"""Gateway overhead: added latency (p50/p99 vs calling the upstream directly) and requests/s.
+"""Gateway overhead beside LiteLLM proxy, in one run on one mock upstream; streaming lag; restart time.
 
-Everything on loopback: a fake OpenAI-compatible upstream (no model time, so the whole
-measured latency is HTTP + gateway work) and the gateway, each in its own process started
-with the real CLI; the load comes from this process. Traffic is the simulator's (ordinary
-accounts and extraction campaigns), one API key per simulated account, so the online scorer,
-policy, audit and the fsynced event log all do their real work. Bounded: a fixed request
-count and a wall-clock cap (about 60 s in all).
+Everything on loopback, each server in its own process: a fake OpenAI-compatible upstream (no
+model time, so the measured latency is HTTP + proxy work), the distillguard gateway (the real
+CLI: scorer, policy, audit and fsynced event log all active) and, when its venv exists
+(scripts/litellm-venv.sh), a plain LiteLLM proxy in front of the same upstream. The load comes
+from this process. The phases alternate between the proxies so the machine's load (shared, and
+noted with each figure) hits both alike.
 
-    python -m bench.gateway_bench [--quick]
+* latency, 1 client: added p50/p99 over calling the upstream directly;
+* throughput at 16 and 64 clients: requests/s, p50/p99, CPU ms per request of each proxy's
+  process tree (from /proc);
+* streaming: each token carries its send time; added per-token lag over direct at 20 and 100 ms/token;
+* restart: a synthetic event log of `--restart-events` events (1M for `make bench`), a snapshot
+  near its end as the gateway leaves it, then the time from process start to a healthy /healthz.
+
+Traffic: the simulator's ordinary accounts (one API key each; extraction campaigns would be
+refused cheaply and flatter the gateway), all sent as model `fake`.
+
+    python -m bench.gateway_bench [--quick] [--restart-events N] [--no-litellm]
+Results: bench/results/gateway.md (and bench/results/gateway.json).
 """
 
 from __future__ import annotations
@@ -18,19 +29,20 @@ import hashlib
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 
-from bench.results_io import update_section
-
 TOKEN = "bench-admin-token-0123456789abcdef"
 UPSTREAM_KEY = "sk-bench-upstream"
+LITELLM_MASTER = "sk-bench-litellm-master"
+LITELLM_VENV = Path(os.environ.get("DISTILLGUARD_LITELLM_VENV", Path.home() / ".cache/distillguard/litellm-venv"))
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _free_port() -> int:
@@ -39,26 +51,56 @@ def _free_port() -> int:
     return free_port()
 
 
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _load_note() -> str:
+    return "load average " + " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+def _wait(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
         try:
-            httpx.get(url, timeout=1)
-            return
+            if httpx.get(url, timeout=1).status_code < 500:
+                return time.monotonic() - started
         except httpx.HTTPError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"process exited: {proc.args}")
-            time.sleep(0.1)
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited: {proc.args}")
+        time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up")
 
 
-def _traffic(n: int):
+def _tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of `pid` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        stats[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats.get(p, 0.0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def _traffic(n: int) -> list[dict]:
     from distillguard.simulate.simulator import CampaignSpec, SimConfig, generate
 
-    events, _ = generate(SimConfig(seed=11, days=2, legit_accounts=60, volume_scale=0.3, campaigns=[
-        CampaignSpec("logprob-extraction", sybils=3, requests_per_account=80, proxy_pool=0),
-        CampaignSpec("synthetic-instruction-harvest", sybils=6, requests_per_account=60, pacing="diurnal")]))
-    events = [e for e in events if not e["request"].get("stream")]
+    events, labels = generate(SimConfig(seed=11, days=2, legit_accounts=60, volume_scale=0.3, campaigns=[
+        CampaignSpec("logprob-extraction", sybils=3, requests_per_account=80, proxy_pool=0)]))
+    legit = {label["account_id"] for label in labels if label["label"] != "attack"}
+    events = [e for e in events if e["account_id"] in legit and not e["request"].get("stream")]
+    for e in events:
+        e["request"] = dict(e["request"], model="fake")
     return (events * (n // max(1, len(events)) + 1))[:n]
 
 
@@ -76,139 +118,314 @@ def _keys(events, path: Path) -> dict[str, str]:
     return keys
 
 
-async def _load(url: str, events, keys, concurrency: int, deadline: float, gateway: bool) -> tuple[list[float], int, float]:
-    """Send the events with `concurrency` clients; per-request latencies (ms), non-2xx count, wall seconds."""
+class Target:
+    def __init__(self, name: str, url: str, proc: subprocess.Popen | None, auth) -> None:
+        self.name, self.url, self.proc, self.auth = name, url, proc, auth
+
+
+async def _load(target: Target, events, concurrency: int, deadline: float) -> tuple[list[float], dict[int, int], float]:
+    """Send the events with `concurrency` clients: latencies (ms), status counts, wall seconds."""
     latencies: list[float] = []
-    errors = 0
+    statuses: dict[int, int] = {}
     queue: asyncio.Queue = asyncio.Queue()
     for e in events:
         queue.put_nowait(e)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=target.url, timeout=60, limits=limits) as client:
         async def worker():
-            nonlocal errors
             while time.monotonic() < deadline:
                 try:
                     e = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                headers = {"Authorization": f"Bearer {keys[e['account_id']] if gateway else UPSTREAM_KEY}",
-                           "X-Forwarded-For": e["ip"], "User-Agent": e["user_agent"]}
+                headers = {"Authorization": f"Bearer {target.auth(e)}", "User-Agent": e["user_agent"]}
                 t0 = time.perf_counter()
-                r = await client.post(e["endpoint"], json=e["request"], headers=headers)
+                try:
+                    r = await client.post("/v1/chat/completions" if "messages" in e["request"] else "/v1/completions",
+                                          json=e["request"], headers=headers)
+                    code = r.status_code
+                except httpx.HTTPError:
+                    code = -1
                 latencies.append((time.perf_counter() - t0) * 1000)
-                if r.status_code not in (200, 403, 429):
-                    errors += 1
+                statuses[code] = statuses.get(code, 0) + 1
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - started
+        return latencies, statuses, time.perf_counter() - started
 
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3) if ordered else float("nan")
 
 
-def run(data_dir: Path | None = None, quick: bool = False) -> dict:
+async def _stream_lags(target: Target, gap: float, tokens: int, streams: int) -> list[float]:
+    """Per-token lag (ms): arrival at this client minus the upstream's send time carried in the token."""
+    lags: list[float] = []
+    body = {"model": "fake", "stream": True, "max_tokens": tokens,
+            "messages": [{"role": "user", "content": "Tell me about rivers."}]}
+    async with httpx.AsyncClient(base_url=target.url, timeout=60) as client:
+        for _ in range(streams):
+            headers = {"Authorization": f"Bearer {target.auth(None)}"}
+            async with client.stream("POST", "/v1/chat/completions", json=dict(body, model=f"drip-{gap}"),
+                                     headers=headers) as r:
+                async for line in r.aiter_lines():
+                    now = time.time()
+                    if not line.startswith("data:") or "@" not in line:
+                        continue
+                    try:
+                        chunk = json.loads(line[5:])
+                        text = chunk["choices"][0]["delta"].get("content") or ""
+                    except (ValueError, KeyError, IndexError, TypeError):
+                        continue
+                    for word in text.split():
+                        if "@" in word:
+                            lags.append((now - float(word.split("@", 1)[1])) * 1000)
+    return lags
+
+
+def _start_litellm(work: Path, up_url: str, env: dict) -> tuple[subprocess.Popen, str] | None:
+    exe = LITELLM_VENV / "bin" / "litellm"
+    if not exe.exists():
+        return None
+    port = _free_port()
+    config = work / "litellm.yaml"
+    config.write_text("model_list:\n  - model_name: fake\n    litellm_params:\n      model: openai/fake\n"
+                      f"      api_base: {up_url}/v1\n      api_key: os.environ/FAKE_UPSTREAM_KEY\n"
+                      "  - model_name: drip-0.02\n    litellm_params:\n      model: openai/drip-0.02\n"
+                      f"      api_base: {up_url}/v1\n      api_key: os.environ/FAKE_UPSTREAM_KEY\n"
+                      "  - model_name: drip-0.1\n    litellm_params:\n      model: openai/drip-0.1\n"
+                      f"      api_base: {up_url}/v1\n      api_key: os.environ/FAKE_UPSTREAM_KEY\n"
+                      "general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n")
+    lenv = dict(env, LITELLM_LOCAL_MODEL_COST_MAP="True", FAKE_UPSTREAM_KEY=UPSTREAM_KEY, LITELLM_MASTER_KEY=LITELLM_MASTER,
+                LITELLM_TELEMETRY="False", LITELLM_LOG="ERROR")
+    lenv.pop("PYTHONPATH", None)
+    proc = subprocess.Popen([str(exe), "--config", str(config), "--host", "127.0.0.1", "--port", str(port), "--num_workers", "1"],
+                            env=lenv, stdout=open(work / "litellm.log", "wb"), stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def _phase(target: Target, events, concurrency: int, cap_s: float) -> dict:
+    cpu0 = _tree_cpu_s(target.proc.pid) if target.proc else 0.0
+    lat, statuses, wall = asyncio.run(_load(target, events, concurrency, time.monotonic() + cap_s))
+    cpu = (_tree_cpu_s(target.proc.pid) - cpu0) if target.proc else None
+    return {"requests": len(lat), "rps": round(len(lat) / wall, 1), "p50_ms": _pct(lat, 0.5), "p99_ms": _pct(lat, 0.99),
+            "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "cpu_ms_per_request": round(1000 * cpu / len(lat), 3) if cpu is not None and lat else None, "load": _load_note()}
+
+
+def run(data_dir: Path | None = None, quick: bool = False, restart_events: int | None = None, use_litellm: bool = True) -> dict:
+    """`data_dir` is unused (simulated traffic); `restart_events` defaults to 1M, 100k with `quick`."""
+    restart_events = restart_events or (100_000 if quick else 1_000_000)
     t_start = time.monotonic()
-    n_latency, n_throughput, concurrency = (300, 1000, 16) if quick else (800, 2500, 16)
+    n_lat, n_tp = (300, 1500) if quick else (1000, 4000)
     work = Path(tempfile.mkdtemp(prefix="dg-gateway-bench-"))
-    events = _traffic(n_latency + n_throughput)
+    events = _traffic(n_lat + 2 * n_tp + 100)
     keys = _keys(events, work / "keys.yaml")
-    (work / "policy.yaml").write_text("trusted_proxies: [127.0.0.1]\n")
+    # concurrency caps off: the load generator's 64 clients are not one harvesting account
+    (work / "policy.yaml").write_text("concurrency: {per_account: 0, per_campaign: 0}\n")
     up_port, gw_port = _free_port(), _free_port()
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY)
     upstream = subprocess.Popen([sys.executable, "-c",
                                  "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
+                                 "from distillguard.gateway.server import fast_server_options; "
                                  f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
-                                 "log_level='warning', access_log=False)"], env=env)
+                                 "log_level='warning', access_log=False, **fast_server_options())"], env=env)
     gateway = subprocess.Popen([sys.executable, "-m", "distillguard.cli", "gateway", "--upstream", f"http://127.0.0.1:{up_port}/v1",
                                 "--port", str(gw_port), "--keys", str(work / "keys.yaml"), "--policy", str(work / "policy.yaml"),
                                 "--state-dir", str(work / "state")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    litellm = _start_litellm(work, f"http://127.0.0.1:{up_port}", env) if use_litellm else None
+    data: dict = {"quick": quick, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                  "machine": f"{os.cpu_count()} cores shared by the load client, the upstream, both proxies and other jobs",
+                  "load_at_start": _load_note()}
     try:
         _wait(f"http://127.0.0.1:{up_port}/_received", upstream)
         _wait(f"http://127.0.0.1:{gw_port}/healthz", gateway)
-        direct_url, gw_url = f"http://127.0.0.1:{up_port}", f"http://127.0.0.1:{gw_port}"
-        cap = time.monotonic() + (15 if quick else 22)  # latency phases; each throughput phase gets 12 s more at most
-        warm = events[:50]
-        asyncio.run(_load(direct_url, warm, keys, 1, cap, False))
-        asyncio.run(_load(gw_url, warm, keys, 1, cap, True))
-        lat_events = events[50:n_latency]
-        # latency: one request at a time, direct then through the gateway (same bodies)
-        direct, _, _ = asyncio.run(_load(direct_url, lat_events, keys, 1, cap, False))
-        through, err_lat, _ = asyncio.run(_load(gw_url, lat_events, keys, 1, cap, True))
-        # throughput: `concurrency` clients through the gateway
-        tp_events = events[n_latency:]
-        tp_lat, err_tp, wall = asyncio.run(_load(gw_url, tp_events, keys, concurrency, time.monotonic() + 14, True))
-        tp_direct, _, wall_direct = asyncio.run(_load(direct_url, tp_events, keys, concurrency, time.monotonic() + 10, False))
-        metrics = httpx.get(f"{gw_url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+        targets = [Target("direct", f"http://127.0.0.1:{up_port}", upstream, lambda e: UPSTREAM_KEY),
+                   Target("distillguard", f"http://127.0.0.1:{gw_port}", gateway,
+                          lambda e: keys[e["account_id"]] if e else next(iter(keys.values())))]
+        if litellm is not None:
+            _wait(litellm[1] + "/health/liveliness", litellm[0])
+            targets.append(Target("litellm", litellm[1], litellm[0], lambda e: LITELLM_MASTER))
+        warm = events[:100]
+        for t in targets:
+            asyncio.run(_load(t, warm, 4, time.monotonic() + 30))
+        # latency, 1 client: three interleaved rounds so load drifts hit every target
+        lat: dict[str, list[float]] = {t.name: [] for t in targets}
+        body = events[100:100 + n_lat]
+        for round_ in range(3):
+            for t in targets:
+                chunk = body[round_::3]
+                values, _, _ = asyncio.run(_load(t, chunk, 1, time.monotonic() + (20 if quick else 60)))
+                lat[t.name] += values
+        data["latency_1_client"] = {name: {"requests": len(v), "p50_ms": _pct(v, 0.5), "p99_ms": _pct(v, 0.99)}
+                                    for name, v in lat.items()}
+        data["latency_load"] = _load_note()
+        # throughput at 16 and 64 clients, proxies back to back per level
+        tp_events = events[100 + n_lat:]
+        data["throughput"] = {}
+        for concurrency in (16, 64):
+            data["throughput"][str(concurrency)] = {
+                t.name: _phase(t, tp_events[:n_tp], concurrency, 15 if quick else 40) for t in targets}
+        # streaming lag
+        data["streaming"] = {}
+        for gap in (0.02, 0.1):
+            tokens, streams = (20, 3 if quick else 8) if gap < 0.05 else (10, 2 if quick else 5)
+            data["streaming"][str(gap)] = {t.name: _lag_summary(asyncio.run(_stream_lags(t, gap, tokens, streams)))
+                                           for t in targets}
+            data["streaming"][str(gap)]["load"] = _load_note()
     finally:
-        for proc in (gateway, upstream):
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    decisions = {}
-    for line in metrics.splitlines():
-        if line.startswith("distillguard_decisions_total{"):
-            name, value = line.rsplit(" ", 1)
-            decisions[name.split('"')[1]] = int(float(value))
-    def gauge(name: str) -> float | None:
-        return next((float(l.split()[-1]) for l in metrics.splitlines() if l.startswith(name + " ")), None)
-
-    fsyncs = gauge("distillguard_event_log_fsyncs")
-    fsync_seconds = gauge("distillguard_event_log_fsync_seconds")
-    data = {
-        "quick": quick,
-        "machine": f"{os.cpu_count()} CPU cores shared by the load client, the upstream, the gateway (and other jobs); "
-                   "fake upstream with zero model time",
-        "latency_requests": len(through),
-        "direct_p50_ms": round(statistics.median(direct), 3), "direct_p99_ms": round(_pct(direct, 0.99), 3),
-        "gateway_p50_ms": round(statistics.median(through), 3), "gateway_p99_ms": round(_pct(through, 0.99), 3),
-        "overhead_p50_ms": round(statistics.median(through) - statistics.median(direct), 3),
-        "overhead_p99_ms": round(_pct(through, 0.99) - _pct(direct, 0.99), 3),
-        "throughput_requests": len(tp_lat), "throughput_requests_direct": len(tp_direct), "throughput_concurrency": concurrency,
-        "gateway_requests_per_s": round(len(tp_lat) / wall, 1),
-        "direct_requests_per_s": round(len(tp_direct) / wall_direct, 1),
-        "gateway_p50_ms_under_load": round(statistics.median(tp_lat), 3),
-        "gateway_p99_ms_under_load": round(_pct(tp_lat, 0.99), 3),
-        "unexpected_status": err_lat + err_tp,
-        "decisions": decisions,
-        "event_log_fsyncs": fsyncs,
-        "event_log_fsync_mean_ms": round(1000 * fsync_seconds / fsyncs, 3) if fsyncs else None,
-        "accounts_flagged": gauge("distillguard_accounts_flagged"),
-        "seconds": round(time.monotonic() - t_start, 1),
-    }
-    update_section("gateway", data, markdown(data), command="python -m bench.gateway_bench" + (" --quick" if quick else ""))
+        for proc in (gateway, litellm[0] if litellm else None, upstream):
+            _stop(proc)
+    data["restart"] = restart_bench(work / "restart", restart_events, env)
+    data["seconds"] = round(time.monotonic() - t_start, 1)
+    _write(data, quick, restart_events, use_litellm)
     return data
 
 
-def markdown(d: dict) -> str:
-    return (
-        f"Loopback; {d['machine']}. Simulated traffic (ordinary accounts + logprob-extraction and instruction-harvest "
-        f"campaigns), one key per account; scorer, policy, audit and fsynced event log all active.\n\n"
-        "| measure | direct to upstream | through gateway | added |\n|---|---|---|---|\n"
-        f"| p50 latency, 1 client ({d['latency_requests']} req) | {d['direct_p50_ms']} ms | {d['gateway_p50_ms']} ms | {d['overhead_p50_ms']} ms |\n"
-        f"| p99 latency, 1 client | {d['direct_p99_ms']} ms | {d['gateway_p99_ms']} ms | {d['overhead_p99_ms']} ms |\n"
-        f"| requests/s, {d['throughput_concurrency']} clients ({d['throughput_requests_direct']} / {d['throughput_requests']} req) | {d['direct_requests_per_s']} | "
-        f"{d['gateway_requests_per_s']} | |\n"
-        f"| p50 / p99 under that load | | {d['gateway_p50_ms_under_load']} / {d['gateway_p99_ms_under_load']} ms | |\n\n"
-        f"Decisions: {d['decisions']} ({d['accounts_flagged']:g} accounts flagged during the run); event-log fsyncs: "
-        f"{d['event_log_fsyncs']:g} for {d['latency_requests'] + d['throughput_requests'] + 50} gateway requests (group commit), "
-        f"mean fsync {d['event_log_fsync_mean_ms']} ms; "
-        f"unexpected statuses: {d['unexpected_status']}. Each completed response waits for its event's fsync (the "
-        f"durability guarantee): about {d['event_log_fsync_mean_ms']} ms of the {d['overhead_p50_ms']} ms added at p50 "
-        "with one client.\n"
-    )
+def _lag_summary(lags: list[float]) -> dict:
+    return {"tokens": len(lags), "p50_ms": _pct(lags, 0.5), "p99_ms": _pct(lags, 0.99)}
+
+
+def _synthetic_log(path: Path, start: int, end: int) -> None:
+    """Events `start`..`end` of a synthetic log, appended: time-ordered api-events from 3000 accounts."""
+    import orjson
+
+    base = datetime(2026, 11, 1, tzinfo=timezone.utc).timestamp()
+    with open(path, "ab") as handle:
+        lines = []
+        for i in range(start, end):
+            account = f"acct-{(i * 7919) % 3000:05d}"
+            ts = datetime.fromtimestamp(base + i * 0.05, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            lines.append(orjson.dumps({
+                "request_id": f"r{i}", "ts": ts, "account_id": account, "org_id": None, "api_key_id": "k-" + account,
+                "ip": f"198.51.{(i * 31) % 250}.{(i * 17) % 250}", "user_agent": "bench/1.0", "endpoint": "/v1/chat/completions",
+                "model": "fake", "request": {"model": "fake", "messages": [{"role": "user", "content": f"question {i % 5000} about topic {i % 97}"}]},
+                "response": {"choices": [{"index": 0, "message": {"role": "assistant", "content": "an answer"}, "finish_reason": "stop"}],
+                             "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12}},
+                "status": 200, "latency_ms": 5.0, "account": {}}) + b"\n")
+            if len(lines) >= 10000:
+                handle.write(b"".join(lines))
+                lines = []
+        handle.write(b"".join(lines))
+
+
+def restart_bench(work: Path, n: int, env: dict) -> dict:
+    """Time from `distillguard gateway` start to a healthy /healthz, with a `n`-event log whose
+    snapshot (as the gateway's periodic snapshot leaves it) lags the log's end by 2000 events."""
+    from distillguard.gateway.enforcer import Enforcer
+    from distillguard.gateway.policy import PolicyHolder
+    from distillguard.gateway.state import MemoryState
+
+    state = work / "state"
+    state.mkdir(parents=True)
+    log = state / "events.jsonl"
+    t0 = time.monotonic()
+    _synthetic_log(log, 0, n - min(2000, n))
+    written_s = time.monotonic() - t0
+    # the state a running gateway had 2000 events before the end: scored from the log, then snapshotted
+    t0 = time.monotonic()
+    Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=state).close()  # close writes the snapshot
+    scored_s = time.monotonic() - t0
+    out = time_restart(state, env)
+    out.update(setup_write_s=round(written_s, 1), setup_score_s=round(scored_s, 1))
+    return out
+
+
+def time_restart(state: Path, env: dict, tail: int = 2000) -> dict:
+    """Append `tail` events after the snapshot of `state` (a gateway's state folder), then time a
+    restart to a healthy /healthz; the gateway's own restore time comes from its /metrics."""
+    log = state / "events.jsonl"
+    existing = sum(1 for _ in open(log, "rb"))
+    _synthetic_log(log, existing, existing + tail)
+    port = _free_port()
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "distillguard.gateway", "--port", str(port), "--state-dir", str(state)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", proc, timeout=900)
+        healthy_s = time.monotonic() - t0
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    finally:
+        _stop(proc)
+
+    def gauge(name: str) -> float | None:
+        return next((float(l.split()[-1]) for l in metrics.splitlines() if l.startswith(name + " ")), None)
+
+    return {"log_events": existing + tail, "log_bytes": log.stat().st_size,
+            "snapshot_bytes": (state / "snapshot.json").stat().st_size, "tail_events_replayed": gauge("distillguard_events_restored"),
+            "restore_s": gauge("distillguard_restore_seconds"), "start_to_healthy_s": round(healthy_s, 2), "load": _load_note()}
+
+
+def markdown(d: dict, command: str) -> str:
+    out = [f"# Gateway benchmark (distillguard gateway vs LiteLLM proxy)\n",
+           f"`{command}` — {d['date']}; {d['machine']}; {d['load_at_start']} at start. Fake upstream with zero model "
+           "time; traffic: the simulator's ordinary accounts, one key each; scorer, policy, audit and the fsynced "
+           "event log all active in the gateway; LiteLLM proxy 1.106.2 plain (no callback), one worker.\n"]
+    lat = d["latency_1_client"]
+    direct = lat["direct"]
+    out.append(f"## Latency, 1 client ({d['latency_load']})\n\n| target | p50 ms | p99 ms | added p50 | added p99 |\n|---|---|---|---|---|")
+    for name, v in lat.items():
+        out.append(f"| {name} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - direct['p50_ms'], 3)} | "
+                   f"{round(v['p99_ms'] - direct['p99_ms'], 3)} |")
+    out.append("\n## Throughput\n\n| clients | target | requests | req/s | p50 ms | p99 ms | CPU ms/request | statuses | load |\n"
+               "|---|---|---|---|---|---|---|---|---|")
+    for level, per in d["throughput"].items():
+        for name, v in per.items():
+            out.append(f"| {level} | {name} | {v['requests']} | {v['rps']} | {v['p50_ms']} | {v['p99_ms']} | "
+                       f"{v['cpu_ms_per_request']} | {v['statuses']} | {v['load']} |")
+    out.append("\n## Streaming: per-token lag (arrival minus the upstream's send time)\n\n"
+               "| ms/token | target | tokens | p50 ms | p99 ms | added p50 over direct |\n|---|---|---|---|---|---|")
+    for gap, per in d["streaming"].items():
+        base = per["direct"]["p50_ms"]
+        for name, v in per.items():
+            if name == "load":
+                continue
+            out.append(f"| {float(gap) * 1000:g} | {name} | {v['tokens']} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - base, 3)} |")
+        out.append(f"| | ({per['load']}) | | | | |")
+    r = d["restart"]
+    out.append(f"\n## Restart\n\nLog of {r['log_events']:,} events ({r['log_bytes'] / 1e6:.0f} MB), snapshot "
+               f"{r['snapshot_bytes'] / 1e6:.1f} MB taken {r['tail_events_replayed']:g} events before its end (the periodic "
+               f"snapshot, every 2000 events by default): **{r['start_to_healthy_s']} s** from process start to a healthy "
+               f"/healthz, of which {r['restore_s']} s restoring the scorer (snapshot load + tail replay; the rest is "
+               f"Python start-up and imports) ({r['load']})."
+               + (f" Set-up (not part of the restart): writing the log {r['setup_write_s']} s, scoring it to build the "
+                  f"snapshot {r['setup_score_s']} s." if "setup_write_s" in r else "") + "\n")
+    return "\n".join(out) + "\n"
+
+
+def _write(data: dict, quick: bool, restart_events: int, use_litellm: bool) -> None:
+    command = "python -m bench.gateway_bench" + (" --quick" if quick else "") + \
+              (f" --restart-events {restart_events}" if restart_events != (100_000 if quick else 1_000_000) else "") + ("" if use_litellm else " --no-litellm")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "gateway.json").write_text(json.dumps(data, indent=2) + "\n")
+    (RESULTS / "gateway.md").write_text(markdown(data, command))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests (a few minutes)")
+    parser.add_argument("--restart-events", type=int, default=None, help="events in the restart bench's log (default 1M; 100k with --quick)")
+    parser.add_argument("--no-litellm", action="store_true", help="skip LiteLLM even when its venv exists")
+    parser.add_argument("--restart-state", type=Path, default=None,
+                        help="only time a restart: append 2000 events to this gateway state folder's log and restart on it")
     parser.add_argument("--data-dir", type=Path, default=None, help="unused (the traffic is simulated)")
-    parser.add_argument("--quick", action="store_true", help="fewer requests (about 20 s)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.data_dir, args.quick), indent=2))
+    if args.restart_state is not None:
+        env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN)
+        print(json.dumps(time_restart(args.restart_state, env), indent=2))
+        return
+    print(json.dumps(run(args.data_dir, args.quick, args.restart_events, not args.no_litellm), indent=2))
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ class Running:
 
 @contextmanager
 def run_gateway(tmp_path: Path, policy: str = "", upstream_url: str | None = None, redis_url: str | None = None,
-                state_dir: Path | None = None, words: int = 12, keys_path: Path | None = None):
+                state_dir: Path | None = None, words: int = 12, keys_path: Path | None = None, bus_url: str | None = None,
+                redis_timeout_s: float = 0.05):
     from distillguard.gateway.app import GatewayConfig, create_app
     from distillguard.gateway.testing import ServerThread, fake_upstream
 
@@ -75,7 +76,8 @@ def run_gateway(tmp_path: Path, policy: str = "", upstream_url: str | None = Non
     with ServerThread(upstream_app) as up:
         config = GatewayConfig(upstream=upstream_url or up.url + "/v1", keys_path=str(keys), state_dir=str(state_dir),
                                admin_token=ADMIN_TOKEN, policy_path=str(policy_path), redis_url=redis_url,
-                               upstream_api_key=UPSTREAM_KEY)
+                               upstream_api_key=UPSTREAM_KEY, bus_url=bus_url,
+                               redis_timeout_s=redis_timeout_s)
         app = create_app(config)
         with ServerThread(app) as gw:
             yield Running(gw.url, upstream_app, app, policy_path, state_dir)

@@ -120,7 +120,7 @@ def test_kill9_under_load_loses_no_completed_event_and_restart_resumes(tmp_path)
             # graceful stop writes a snapshot; the next start loads it and replays only the tail
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
-            assert (tmp_path / "state" / "snapshot.pkl").exists()
+            assert (tmp_path / "state" / "snapshot.json").exists()
             proc = _start(tmp_path, up.url + "/v1", port, "gw3.log")
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=30) as admin:
                 assert "distillguard_events_restored 0" in admin.get("/metrics").text
@@ -134,3 +134,82 @@ def test_kill9_under_load_loses_no_completed_event_and_restart_resumes(tmp_path)
     # the crash may have torn the last line; the next start repaired it
     for line in (tmp_path / "state" / "events.jsonl").read_bytes().splitlines():
         orjson.loads(line)
+
+
+def test_analyst_decisions_survive_kill9_without_redis(tmp_path):
+    """A block, a hold (on the review queue) and a block that expires, each acknowledged by the admin
+    API, hold across three kill -9 restarts; the expired one lets the account through again."""
+    admin_headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with ServerThread(fake_upstream(api_key=UPSTREAM_KEY)) as up:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = _start(tmp_path, up.url + "/v1", port, "d0.log")
+        try:
+            with httpx.Client(base_url=url, headers=admin_headers, timeout=30) as admin:
+                for who, action, extra in (("bob", "block", {}), ("carol", "hold", {}), ("alice", "block", {"expires_in_s": 4})):
+                    r = admin.post(f"/admin/accounts/acct-{who}/override", json={"action": action, "reason": "ticket 7", **extra})
+                    assert r.status_code == 200
+            blocked_until = time.monotonic() + 4
+            for restart in range(3):
+                with httpx.Client(base_url=url, timeout=30) as c:
+                    assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("bob")).json()["error"]["code"] == "account_blocked"
+                    assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("carol")).json()["error"]["code"] == \
+                        "account_held_for_review"
+                    if time.monotonic() < blocked_until - 0.5:
+                        assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("alice")).status_code == 403
+                    assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("mallory")).status_code == 200
+                with httpx.Client(base_url=url, headers=admin_headers, timeout=30) as admin:
+                    queue = [item["account_id"] for item in admin.get("/admin/review-queue").json()["items"]]
+                    assert "acct-carol" in queue, restart
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+                proc = _start(tmp_path, up.url + "/v1", port, f"d{restart + 1}.log")
+            time.sleep(max(0.0, blocked_until - time.monotonic()))
+            with httpx.Client(base_url=url, timeout=30) as c:
+                assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("alice")).status_code == 200
+                assert c.post("/v1/chat/completions", json=CHAT, headers=_headers("bob")).status_code == 403
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+_EVIL_MARK = "owned-by-snapshot"
+
+
+class _Evil:
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {_EVIL_MARK}",))
+
+
+def test_a_planted_snapshot_runs_no_code(tmp_path, monkeypatch):
+    """Whoever can write the state folder must not run code in the gateway: a pickle planted under
+    the old and the new snapshot names is not executed, and a data snapshot naming a function is refused."""
+    import pickle
+
+    from distillguard.gateway.enforcer import Enforcer
+    from distillguard.gateway.policy import PolicyHolder
+    from distillguard.gateway.state import MemoryState
+
+    monkeypatch.chdir(tmp_path)
+    state = tmp_path / "state"
+    state.mkdir()
+    bomb = pickle.dumps({"log": str((state / "events.jsonl").resolve()), "offset": 0, "scorer_file": "scorer-0.pkl", "x": _Evil()})
+    for name in ("snapshot.pkl", "scorer-0.pkl", "snapshot.json"):
+        (state / name).write_bytes(bomb)
+    enforcer = Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=state)
+    enforcer.eventlog.close()
+    assert not (tmp_path / _EVIL_MARK).exists()
+    (state / "snapshot.json").write_bytes(orjson.dumps({"format": "distillguard-snapshot/1", "payload": [
+        "D", 0, [["scorer", ["O", 1, "os:system", []]], ["log", "x"], ["offset", 0]]]}))
+    from distillguard.gateway.snapshot import SnapshotError, read_snapshot
+
+    with pytest.raises(SnapshotError):
+        read_snapshot(state / "snapshot.json")
+    # and what the gateway writes is data: JSON all the way down
+    enforcer = Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=state)
+    enforcer.close()
+    doc = orjson.loads((state / "snapshot.json").read_bytes())
+    assert doc["format"] == "distillguard-snapshot/1" and b"\x80" not in (state / "snapshot.json").read_bytes()[:2]

@@ -5,7 +5,9 @@ Proxied (client API key as `Authorization: Bearer <key>`, see `keys`):
 Admin (header `Authorization: Bearer <admin token>`):
     GET  /admin/accounts/{id}            scorer verdict, override, flag, review state
     GET  /admin/review-queue             accounts held for review
-    POST /admin/accounts/{id}/override   {"action": ..., "reason": "...", "actor": "..."}
+    POST /admin/accounts/{id}/override   {"action": ..., "reason": "...", "actor": "...", "expires_in_s": N}
+         (durable: written to STATE_DIR/decisions.sqlite, and to Redis when configured, before it returns;
+         expires_in_s, optional, lifts an allow/block/hold after that many seconds)
          allow   exempt the account (never degraded, throttled, held or blocked)
          block   refuse every request (403 account_blocked)
          unblock lift a block or hold: the scorer's flag no longer blocks, and block/hold from
@@ -16,7 +18,8 @@ Admin (header `Authorization: Bearer <admin token>`):
     GET  /admin/audit?limit=&account_id=&action=
     GET  /admin/policy                   the policy in force and its reload status
     GET  /metrics                        Prometheus text
-Guard (same token; used by the LiteLLM callback, see litellm_hook):
+Guard (the guard token DISTILLGUARD_GUARD_TOKEN, which can call nothing else, or the admin token;
+used by the LiteLLM callback, see litellm_hook):
     POST /guard/check   the decision for a request another proxy is about to forward
     POST /guard/event   the completed api-event of an allowed request (durable when it returns)
 Open: GET /healthz.
@@ -24,6 +27,7 @@ Open: GET /healthz.
 
 # No `from __future__ import annotations`: FastAPI must resolve the annotations of handlers
 # defined inside functions (Request would otherwise become a query parameter).
+import asyncio
 import hmac
 import logging
 import os
@@ -40,6 +44,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from distillguard.events.model import EventError, parse_event
+from distillguard.gateway.clientip import client_ip
+from distillguard.gateway.decisions import DecisionStore
 from distillguard.gateway.enforcer import Enforcer, Verdict, now_iso
 from distillguard.gateway.errors import error_body, status_of
 from distillguard.gateway.keys import KeyStore, bearer
@@ -64,7 +70,12 @@ class GatewayConfig:
     upstream_api_key: str | None = None
     scorer_config: str | None = None
     max_connections: int = 200
-    snapshot_every: int = 20000
+    snapshot_every: int = 2000
+    rotate_bytes: int = 0  # start a new event-log segment past this size (0: never)
+    retain_segments: int = 10  # rotated segments kept
+    redis_timeout_s: float = 0.05  # per Redis call; past it the circuit breaker decides locally (see state)
+    bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
+    guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
 
 
 def _error(code: str, *, reference: str | None = None, param: str | None = None, message: str | None = None,
@@ -90,15 +101,6 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise _TooLarge
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _client_ip(request: Request, trusted: frozenset[str]) -> str | None:
-    peer = request.client.host if request.client else None
-    if peer and peer in trusted:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or peer
-    return peer
 
 
 class _StreamAssembler:
@@ -165,16 +167,29 @@ def create_app(config: GatewayConfig) -> FastAPI:
     admin_token = config.admin_token.encode()
     if len(admin_token) < 16:
         raise ValueError("the admin token must be at least 16 characters")
+    guard_token = config.guard_token.encode() if config.guard_token else None
+    if guard_token is not None and (len(guard_token) < 16 or hmac.compare_digest(guard_token, admin_token)):
+        raise ValueError("the guard token must be at least 16 characters and differ from the admin token")
     upstream_auth = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
     ctx: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        state = make_state(config.redis_url)
-        await state.ping()
+        Path(config.state_dir).mkdir(parents=True, exist_ok=True)
+        state = make_state(config.redis_url, store=DecisionStore(Path(config.state_dir) / "decisions.sqlite"),
+                           timeout_s=config.redis_timeout_s)
+        if not await state.ping():
+            log.warning("redis at start-up: unreachable; deciding from the local store until it answers")
+        bus = None
+        if config.bus_url:
+            from distillguard.gateway.replicas import BusLink
+
+            bus = BusLink(config.bus_url)
         enforcer = Enforcer.open(policy=holder, state=state, state_dir=Path(config.state_dir),
                                  events_log=Path(config.events_log) if config.events_log else None,
-                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every)
+                                 scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus,
+                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments)
+        enforcer.attach_bus(asyncio.get_running_loop())
         await enforcer.publish_restored_flags()
         policy = holder.get()
         client = httpx.AsyncClient(
@@ -190,6 +205,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
             yield
         finally:
             await client.aclose()
+            if bus is not None:
+                bus.close()
             enforcer.close()
             await state.close()
 
@@ -198,6 +215,12 @@ def create_app(config: GatewayConfig) -> FastAPI:
     def admin_ok(request: Request) -> bool:
         token = bearer(request.headers.get("authorization"))
         return token is not None and hmac.compare_digest(token.encode(), admin_token)
+
+    def guard_ok(request: Request) -> bool:
+        if admin_ok(request):
+            return True
+        token = bearer(request.headers.get("authorization"))
+        return guard_token is not None and token is not None and hmac.compare_digest(token.encode(), guard_token)
 
     def unauthorized() -> JSONResponse:
         return JSONResponse(error_body("invalid_api_key", "Admin endpoints need 'Authorization: Bearer <admin token>'."),
@@ -234,7 +257,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
             return _error("invalid_json", reference=request_id)
         draft = {
             "request_id": request_id, "ts": now_iso(), "account_id": info.account_id, "org_id": info.org_id,
-            "api_key_id": info.key_id, "ip": _client_ip(request, policy.trusted_proxies),
+            "api_key_id": info.key_id,
+            "ip": client_ip(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+                            policy.trusted_networks),
             "user_agent": request.headers.get("user-agent"), "endpoint": "/v1/" + path,
             "model": body.get("model") if isinstance(body.get("model"), str) else None, "request": body,
             "response": None, "status": None, "latency_ms": None, "account": dict(info.account),
@@ -294,7 +319,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     async def _relay(enforcer: Enforcer, response: httpx.Response, draft: dict, verdict: Verdict, policy: Any, chat: bool,
                      started: float) -> AsyncIterator[bytes]:
         assembler = _StreamAssembler(chat)
-        held: bytes | None = None  # the last complete SSE event, released only after the event is durable
+        held: bytes | None = None  # the terminal `data: [DONE]`, released only once the event is durable
         buffer = b""
         finished = False
         status = 200
@@ -305,7 +330,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
                     while b"\n\n" in buffer:
                         raw_event, buffer = buffer.split(b"\n\n", 1)
                         data = _sse_data(raw_event)
-                        if data and data != b"[DONE]":
+                        if data == b"[DONE]":
+                            held = raw_event + b"\n\n"
+                            continue
+                        if data:
                             try:
                                 obj = orjson.loads(data)
                             except orjson.JSONDecodeError:
@@ -314,9 +342,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                                 assembler.feed(obj)
                                 if verdict.degrade:
                                     raw_event = b"data: " + orjson.dumps(enforcer.degrade_response(obj, policy))
-                        if held is not None:
-                            yield held
-                        held = raw_event + b"\n\n"
+                        yield raw_event + b"\n\n"  # every other event goes out as soon as it is complete
             except httpx.HTTPError:
                 status = 502
                 enforcer.metrics.inc("distillguard_upstream_errors_total", kind="stream_broken")
@@ -344,7 +370,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         """Decide on a request another proxy is about to forward. Body: the api-event so far
         (account_id, org_id, api_key_id, ip, user_agent, endpoint, model, request, account).
         A refused request is logged and scored here; an allowed one is reported by /guard/event."""
-        if not admin_ok(request):
+        if not guard_ok(request):
             return unauthorized()
         enforcer: Enforcer = ctx["enforcer"]
         policy = holder.get()
@@ -380,7 +406,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     @app.post("/guard/event")
     async def guard_event(request: Request):
         """Report the completed api-event of a request that /guard/check allowed; durable when this returns."""
-        if not admin_ok(request):
+        if not guard_ok(request):
             return unauthorized()
         enforcer: Enforcer = ctx["enforcer"]
         try:
@@ -406,7 +432,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
         queue = {item["account_id"]: item for item in await ctx["state"].review_queue()}
         view = enforcer.account_view(account_id)
         return {"account_id": account_id, "override": "unblock" if override == "reviewed" else override,
-                "shared_flag": shared, "in_review_queue": account_id in queue, **view,
+                "override_expires_at": ctx["state"].override_expiry(account_id) if override else None,
+                "shared_flag": shared, "state_healthy": ctx["state"].healthy, "in_review_queue": account_id in queue, **view,
                 "audit": enforcer.audit.query(limit=20, account_id=account_id)}
 
     @app.get("/admin/review-queue")
@@ -422,7 +449,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
             return unauthorized()
         try:
             body = orjson.loads(await _read_body(request, 65536))
-        except (orjson.JSONDecodeError, _TooLarge):
+        except _TooLarge:
+            return _error("request_too_large", message="An override body is at most 65536 bytes.")
+        except orjson.JSONDecodeError:
             body = None
         if not isinstance(body, dict):
             return _error("invalid_json")
@@ -434,8 +463,14 @@ def create_app(config: GatewayConfig) -> FastAPI:
         if not isinstance(reason, str) or not reason.strip():
             return _error("invalid_request", param="reason", message="a reason is required for the audit trail")
         actor = body.get("actor") if isinstance(body.get("actor"), str) and body.get("actor") else "admin"
+        ttl = body.get("expires_in_s")
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not 0 < ttl <= 10 * 365 * 86400):
+            return _error("invalid_request", param="expires_in_s", message="expires_in_s must be a number of seconds > 0")
+        if ttl is not None and action == "reset":
+            return _error("invalid_request", param="expires_in_s", message="reset takes no expiry")
+        expires_at = time.time() + float(ttl) if ttl is not None else None
         state = ctx["state"]
-        await state.set_override(account_id, OVERRIDE_ACTIONS[action])
+        await state.set_override(account_id, OVERRIDE_ACTIONS[action], expires_at)
         if action != "hold":
             await state.remove_review(account_id)
         enforcer: Enforcer = ctx["enforcer"]
@@ -445,14 +480,25 @@ def create_app(config: GatewayConfig) -> FastAPI:
                               action=f"override:{action}", reason=reason.strip()[:2000], evidence=evidence,
                               request_id=body.get("request_id") if isinstance(body.get("request_id"), str) else None)
         enforcer.metrics.inc("distillguard_overrides_total", action=action)
-        return {"account_id": account_id, "override": action, "ok": True}
+        return {"account_id": account_id, "override": action, "expires_at": expires_at, "ok": True}
 
     @app.get("/admin/audit")
-    async def admin_audit(request: Request, limit: int = 100, account_id: str | None = None, action: str | None = None,
-                          before_id: int | None = None):
+    async def admin_audit(request: Request):
+        # query parameters are read here, after the token check, so an anonymous caller learns nothing
         if not admin_ok(request):
             return unauthorized()
-        rows = ctx["enforcer"].audit.query(limit=limit, account_id=account_id, action=action, before_id=before_id)
+        query = request.query_params
+        numbers = {}
+        for name, default in (("limit", 100), ("before_id", None)):
+            raw = query.get(name)
+            if raw is None or raw == "":
+                numbers[name] = default
+            elif raw.isdigit() and len(raw) <= 18:
+                numbers[name] = int(raw)
+            else:
+                return _error("invalid_request", param=name, message=f"{name} must be a whole number below 10^18")
+        rows = ctx["enforcer"].audit.query(limit=numbers["limit"], account_id=query.get("account_id") or None,
+                                           action=query.get("action") or None, before_id=numbers["before_id"])
         return {"audit": rows, "count": len(rows)}
 
     @app.get("/admin/policy")
@@ -477,6 +523,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
             "distillguard_policy_reloads": holder.reloads,
             "distillguard_policy_reload_errors": holder.reload_errors,
             "distillguard_events_restored": enforcer.restored_events,
+            "distillguard_restore_seconds": round(enforcer.restore_seconds, 3),
         }
         return PlainTextResponse(enforcer.metrics.render(gauges), media_type="text/plain; version=0.0.4")
 
@@ -502,4 +549,5 @@ async def _finish(enforcer: Enforcer, draft: dict, response: dict | None, status
 
 
 def config_from_env(**kwargs: Any) -> GatewayConfig:
-    return GatewayConfig(upstream_api_key=os.environ.get("DISTILLGUARD_UPSTREAM_API_KEY"), **kwargs)
+    return GatewayConfig(upstream_api_key=os.environ.get("DISTILLGUARD_UPSTREAM_API_KEY"),
+                         guard_token=os.environ.get("DISTILLGUARD_GUARD_TOKEN") or None, **kwargs)

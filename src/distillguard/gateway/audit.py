@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from distillguard.gateway.files import ensure_private
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY,
@@ -54,7 +56,10 @@ def now_iso() -> str:
 class AuditLog:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private(self.path)
+        for suffix in ("-wal", "-shm"):
+            if Path(str(self.path) + suffix).exists():
+                ensure_private(str(self.path) + suffix)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10.0)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

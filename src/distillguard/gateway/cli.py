@@ -17,7 +17,9 @@ Example:
 
 Every request becomes an api-event in STATE_DIR/events.jsonl (fsynced before the response completes); `distillguard scan --replay` over that file reaches the gateway's verdicts. See config/policy.example.yaml for the policy format.
 
-Already on LiteLLM? Run this without --upstream (it then serves only the guard API) and add the callback distillguard.gateway.litellm_hook.proxy_handler to LiteLLM's config; see that module."""
+Several replicas: give each --redis (shared blocks, buckets, review queue) and --bus (one event stream, so every replica scores all traffic). Analysts' decisions are kept in STATE_DIR/decisions.sqlite either way. `python -m distillguard.gateway` runs this same command and starts faster.
+
+Already on LiteLLM? Run this without --upstream (it then serves only the guard API) and add the callback distillguard.gateway.litellm_hook.proxy_handler to LiteLLM's config; give it DISTILLGUARD_GUARD_TOKEN (set the same variable here), a token that can check and report but not act; see that module."""
 
 
 def _fail(message: str) -> None:
@@ -36,8 +38,12 @@ def register(app: typer.Typer) -> None:
         state_dir: Path = typer.Option(Path("gateway-state"), "--state-dir", help="Event log, audit database, scorer snapshot and admin token live here."),
         events_log: Optional[Path] = typer.Option(None, "--events-log", help="Event log file (default: STATE_DIR/events.jsonl)."),
         redis: Optional[str] = typer.Option(None, "--redis", help="redis://host:port/db shared by several gateway replicas (counters, blocklists, review queue). Default: in-process."),
+        redis_timeout_ms: float = typer.Option(50.0, "--redis-timeout-ms", help="Longest wait for one Redis call; past it (or with Redis down) decisions come from the local store for a second (circuit breaker)."),
+        bus: Optional[str] = typer.Option(None, "--bus", help="redis:// or nats:// event bus shared by replicas: every replica scores every replica's events, so a campaign spread over replicas is caught as on one gateway. Use with --redis."),
+        rotate_mb: float = typer.Option(1024.0, "--log-rotate-mb", help="Start a new event-log segment (STATE_DIR/events.<time>-<n>.jsonl) once the log reaches this many MB, at the next snapshot. 0: never rotate. Replay segments in name order, then events.jsonl."),
+        retain: int = typer.Option(10, "--log-retain", help="Rotated event-log segments to keep (the oldest beyond this are deleted once a newer snapshot covers them)."),
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
-        snapshot_every: int = typer.Option(20000, "--snapshot-every", help="Save the scorer's state every N events (and at shutdown), so a restart replays only the log's tail. 0: only at shutdown."),
+        snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
         import os
         import secrets
@@ -48,10 +54,18 @@ def register(app: typer.Typer) -> None:
             _fail("--keys is required with --upstream (it maps each client API key to an account)")
         if not 1 <= port <= 65535:
             _fail(f"--port must be between 1 and 65535, got {port}")
+        if not 1 <= redis_timeout_ms <= 10000:
+            _fail(f"--redis-timeout-ms must be between 1 and 10000, got {redis_timeout_ms:g}")
+        if rotate_mb < 0 or retain < 0:
+            _fail("--log-rotate-mb and --log-retain must be 0 or more")
+        if rotate_mb and not snapshot_every:
+            _fail("--log-rotate-mb needs --snapshot-every above 0 (a segment is closed at a snapshot)")
         if snapshot_every < 0:
             _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
         if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
             _fail(f"--redis must be a redis:// URL, got {redis!r}")
+        if bus and not bus.startswith(("redis://", "rediss://", "nats://", "tls://")):
+            _fail(f"--bus must be a redis:// or nats:// URL, got {bus!r}")
         if keys is not None and not keys.is_file():
             _fail(f"--keys {keys}: file not found")
         if policy is not None and not policy.is_file():
@@ -89,10 +103,14 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from distillguard.gateway.app import config_from_env, create_app
+        from distillguard.gateway.server import fast_server_options
 
         app_ = create_app(config_from_env(
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
-            redis_url=redis, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every))
+            redis_url=redis, redis_timeout_s=redis_timeout_ms / 1000.0, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
+            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
-        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
+        # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
+        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
+                    proxy_headers=False, **fast_server_options())

@@ -1,14 +1,19 @@
 """What every front end shares (the FastAPI gateway and the LiteLLM callback).
 
     check()     before forwarding: overrides, shared blocklist, the scorer's precheck on the
-                account's state so far, the policy, token buckets -> a Verdict
+                account's state so far, the policy, token buckets, the concurrency cap -> a Verdict
     degrade()   the request body as forwarded when the verdict degrades it
     complete()  when the response is done: the api-event is queued for the durable log and
                 processed into the OnlineScorer, in that same order (so a replay of the log
                 reproduces the scorer exactly); returns the log's fsync future
 
 Everything runs on the event loop thread; scorer calls are synchronous so the scorer's
-order is the log's order.
+order is the log's order (with a bus, the bus's order: see `replicas`).
+
+Arrival and completion: the decision is taken at arrival from the account's state so far (and
+its linked campaign's), and the event is folded into the scorer when the response ends. What a
+parallel burst could gain from that gap is bounded by the concurrency cap (`concurrency` in the
+policy): requests beyond it are refused with 429 until earlier ones complete and are scored.
 """
 
 from __future__ import annotations
@@ -16,8 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
-import pickle
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +31,13 @@ import orjson
 
 from distillguard.events.model import ApiEvent, parse_event
 from distillguard.gateway.audit import AuditLog
-from distillguard.gateway.eventlog import EventLog, iter_events
+from distillguard.gateway.eventlog import EventLog, archive_name, iter_events, segments
 from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
+from distillguard.gateway.snapshot import capture, read_snapshot, write_snapshot
 
 log = logging.getLogger("distillguard.gateway")
 
+SNAPSHOT_NAME = "snapshot.json"  # data only (see gateway.snapshot); an old snapshot.pkl is never read
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
@@ -97,28 +103,58 @@ class Enforcer:
         self.metrics = Metrics()
         self.last: dict[str, Any] = {}  # account_id -> last AccountDecision from process()
         self.restored_events = 0
+        self.restore_seconds = 0.0  # Enforcer.open: snapshot load + replay of what follows it
         self._last_ts = ""  # ts never goes backwards in log order (see complete())
+        self._snapshot_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dg-snapshot")
+        self._snapshot_job: concurrent.futures.Future | None = None
+        self.in_flight: dict[str, int] = {}  # "acct:<id>" / "camp:<id>" -> admitted requests not yet complete()d
+        self._admitted: dict[str, tuple[tuple[str, ...], float]] = {}  # request_id -> (in_flight keys, admitted at)
+        self._next_purge = 0.0
+        self.bus: Any = None  # replicas.BusLink when replicas share one event stream
+        self.bus_fed = 0  # the last bus offset the scorer has processed
+        self._settling: dict[str, asyncio.Future] = {}  # request_id -> resolved once back from the bus and scored
+        self.settle_timeout_s = 0.25
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
     def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
-             scorer_config: str | None = None, snapshot_every: int = 0) -> "Enforcer":
+             scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None, rotate_bytes: int = 0,
+             retain_segments: int = 10) -> "Enforcer":
         """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
         at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
-        it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order."""
+        it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order.
+        A rotated log is its archived segments then the current file; the snapshot names the file its
+        offset belongs to (by inode), so a crash between a rotation and the next snapshot replays the
+        archive's tail and everything after it.
+        With a `bus` (replicas, see `replicas`) the bus is the scoring order: the snapshot's bus offset
+        plus the bus after it."""
         from distillguard.replay.online import OnlineScorer
 
+        opened = time.perf_counter()
         state_dir.mkdir(parents=True, exist_ok=True)
         log_path = events_log or state_dir / "events.jsonl"
         eventlog = EventLog(log_path)
         scorer, offset, extra = None, 0, {}
-        meta = state_dir / "snapshot.pkl"
-        if meta.exists():
+        segs = segments(log_path)
+        plan: list[tuple[Path, int]] = [(seg, 0) for seg in segs]  # what to replay after the snapshot
+        snap = state_dir / SNAPSHOT_NAME
+        if snap.exists():
             try:
-                info = pickle.loads(meta.read_bytes())
-                if info["log"] == str(Path(log_path).resolve()) and info["offset"] <= eventlog.offset:
-                    scorer, offset, extra = OnlineScorer.load(state_dir / info["scorer_file"]), int(info["offset"]), info
-            except Exception as exc:  # unreadable, or from another version: replay the whole log instead
+                info = read_snapshot(snap)
+                if bus is not None:
+                    fits = info.get("bus") == bus.identity
+                else:
+                    start = _segment_of(info, segs, Path(log_path), eventlog) if info.get("bus") is None and \
+                        info["log"] == str(Path(log_path).resolve()) else None
+                    fits = start is not None
+                    if fits:
+                        plan = [(segs[start], int(info["offset"]))] + [(seg, 0) for seg in segs[start + 1:]]
+                if fits:
+                    scorer = OnlineScorer.__new__(OnlineScorer)
+                    scorer.__dict__.update(info["scorer"])
+                    scorer.__dict__.setdefault("_campaign_flag_of", {})
+                    offset, extra = int(info["offset"]), info
+            except Exception as exc:  # unreadable, forbidden content, or another version: replay the log instead
                 log.warning("ignoring scorer snapshot (%s); replaying the event log", type(exc).__name__)
                 scorer, offset, extra = None, 0, {}
         if scorer is None:
@@ -131,15 +167,31 @@ class Enforcer:
         audit = AuditLog(state_dir / "audit.sqlite")
         self = cls(policy=policy, state=state, audit=audit, eventlog=eventlog, scorer=scorer, snapshot_dir=state_dir,
                    snapshot_every=snapshot_every)
+        self.rotate_bytes, self.retain_segments = rotate_bytes, retain_segments
+        self._generation = len(segs) - 1
         self.log_path = Path(log_path)
         self.last = dict(extra.get("last") or {})
         self._last_ts = extra.get("last_ts") or ""
         self.snapshot_offset = offset
-        if Path(log_path).exists():
-            for _, raw in iter_events(log_path, offset):
+        self.bus = bus
+        if bus is not None:
+            self.bus_fed = int(extra.get("bus_offset") or 0)
+
+            def feed(raw: dict[str, Any]) -> None:
                 self._process(parse_event(raw))
                 self._last_ts = max(self._last_ts, raw.get("ts") or "")
-                self.restored_events += 1
+
+            self.restored_events = bus.catch_up(self.bus_fed, feed)
+            self.bus_fed = bus.offset
+        else:
+            for seg, start_at in plan:
+                if not seg.exists():
+                    continue
+                for _, raw in iter_events(seg, start_at):
+                    self._process(parse_event(raw))
+                    self._last_ts = max(self._last_ts, raw.get("ts") or "")
+                    self.restored_events += 1
+        self.restore_seconds = time.perf_counter() - opened
         return self
 
     async def publish_restored_flags(self) -> None:
@@ -150,31 +202,72 @@ class Enforcer:
     def close(self) -> None:
         self.eventlog.close()
         self.snapshot()
+        self._snapshot_pool.shutdown(wait=True)
         self.audit.close()
 
+    def _snapshot_payload(self) -> tuple[int, bytes]:
+        offset = self.eventlog.logical_offset
+        return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
+                                "last": self.last, "last_ts": self._last_ts,
+                                "bus": self.bus.identity if self.bus is not None else None, "bus_offset": self.bus_fed,
+                                "log_inode": self.eventlog.inode})
+
     def snapshot(self) -> None:
-        """Save the scorer as of every event queued so far, with the log offset those events end at.
-        The scorer goes to a new file first; the small index naming it is then replaced atomically,
-        so a crash at any point leaves the previous snapshot (or none) in force, never a mix."""
+        """Save the scorer as of every event queued so far, with the log offset those events end at,
+        now and in this thread (shutdown). The file is replaced atomically, so a crash at any point
+        leaves the previous snapshot (or none) in force, never a mix."""
         if self.snapshot_dir is None or self.log_path is None:
             return
-        offset = self.eventlog.logical_offset
+        if self._snapshot_job is not None:
+            self._snapshot_job.result()
         try:
-            name = f"scorer-{offset}.pkl"
-            self.scorer.save(self.snapshot_dir / (name + ".tmp"))
-            os.replace(self.snapshot_dir / (name + ".tmp"), self.snapshot_dir / name)
-            index = {"log": str(self.log_path.resolve()), "offset": offset, "scorer_file": name, "last": self.last,
-                     "last_ts": self._last_ts}
-            (self.snapshot_dir / "snapshot.pkl.tmp").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(self.snapshot_dir / "snapshot.pkl.tmp", self.snapshot_dir / "snapshot.pkl")
-            for old in self.snapshot_dir.glob("scorer-*.pkl"):
-                if old.name != name:
-                    old.unlink(missing_ok=True)
-            self.snapshot_offset = offset
-            self._since_snapshot = 0
-            self.metrics.inc("distillguard_snapshots_total")
+            offset, captured = self._snapshot_payload()
+            write_snapshot(self.snapshot_dir / SNAPSHOT_NAME, captured)
+            self._snapshot_done(offset)
         except Exception as exc:
             log.warning("could not write the scorer snapshot: %s", exc)
+
+    def snapshot_in_background(self) -> None:
+        """The periodic snapshot: a copy is taken on the loop (milliseconds), the file is written by a
+        worker thread while requests go on. At most one runs at a time."""
+        if self.snapshot_dir is None or self.log_path is None or (self._snapshot_job and not self._snapshot_job.done()):
+            return
+        self._since_snapshot = 0
+        rotated = self._maybe_rotate()
+        offset, captured = self._snapshot_payload()
+        job = self._snapshot_pool.submit(write_snapshot, self.snapshot_dir / SNAPSHOT_NAME, captured)
+        self._snapshot_job = job
+
+        def done(future: Any) -> None:
+            if future.exception() is not None:
+                log.warning("could not write the scorer snapshot: %s", future.exception())
+            else:
+                self._snapshot_done(offset)
+                if rotated:
+                    self._prune_segments()
+
+        job.add_done_callback(done)
+
+    def _maybe_rotate(self) -> bool:
+        """Start a new log file once this one has `rotate_bytes` (just before a snapshot, which then
+        points into the new file). Blocks the loop for one fsync and a rename."""
+        if not self.rotate_bytes or self.bus is not None or self.eventlog.logical_offset < self.rotate_bytes:
+            return False
+        self._generation += 1
+        self.eventlog.rotate(archive_name(self.log_path, self._generation))
+        self.metrics.inc("distillguard_log_rotations_total")
+        return True
+
+    def _prune_segments(self) -> None:
+        """Keep the newest `retain_segments` archives (the snapshot on disk no longer needs any)."""
+        archives = segments(self.log_path)[:-1]
+        for old in archives[:max(0, len(archives) - self.retain_segments)]:
+            old.unlink(missing_ok=True)
+
+    def _snapshot_done(self, offset: int) -> None:
+        self.snapshot_offset = offset
+        self._since_snapshot = 0
+        self.metrics.inc("distillguard_snapshots_total")
 
     # -- before forwarding ------------------------------------------------------
     async def check(self, draft: dict[str, Any], event: ApiEvent) -> Verdict:
@@ -182,6 +275,8 @@ class Enforcer:
         account_id, org_id = event.account_id, event.org_id
         try:
             override, shared = await self.state.account(account_id)
+            if policy.fail_mode == "closed" and not self.state.healthy:
+                raise ConnectionError("shared state (Redis) unreachable")
             pre = self.scorer.precheck(event)
         except Exception as exc:  # the scorer, or the shared state (Redis) behind it
             self.metrics.inc("distillguard_scorer_failures_total", stage="precheck")
@@ -231,8 +326,13 @@ class Enforcer:
             if wait > 0:
                 verdict.error_code = "rate_limited_by_policy"
                 verdict.retry_after = max(1, math.ceil(wait))
+        if verdict.error_code is None:
+            self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
         label = verdict.decision.label
-        if verdict.error_code == "rate_limited_by_policy":
+        if verdict.error_code == "concurrency_limited":
+            verdict.error_code = "rate_limited_by_policy"
+            label = "concurrency"
+        elif verdict.error_code == "rate_limited_by_policy":
             label = "throttle"
         elif "throttle" in decision.actions and verdict.error_code is None:
             label = "degrade" if "degrade" in decision.actions else "allow"  # within the bucket: served
@@ -243,6 +343,44 @@ class Enforcer:
             self.audit.record(actor="policy", account_id=account_id, campaign_id=campaign_id, action=label,
                               reason="; ".join(decision.reasons) or "allowed", evidence=evidence, request_id=draft["request_id"])
         return verdict
+
+    def _admit(self, request_id: str, account_id: str, campaign_id: str | None, policy: Policy, verdict: Verdict) -> None:
+        """The concurrency cap: a request is admitted only while its account (and campaign) has fewer
+        than the policy's cap in flight, so a parallel burst cannot outrun the scorer by more than
+        the cap. Released by complete() for the same request_id (or after the upstream timeout)."""
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self._purge_admitted(now, policy.upstream_timeout_s + 60.0)
+        keys = [("acct:" + account_id, policy.max_in_flight_account)]
+        if campaign_id:
+            keys.append(("camp:" + campaign_id, policy.max_in_flight_campaign))
+        for key, cap in keys:
+            if cap and self.in_flight.get(key, 0) >= cap:
+                verdict.error_code = "concurrency_limited"
+                verdict.retry_after = 1
+                verdict.decision.reasons.append(  # the same list as evidence["reasons"]
+                    f"{cap} requests of this {'account' if key.startswith('acct:') else 'campaign'} already in flight")
+                return
+        for key, _ in keys:
+            self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        self._admitted[request_id] = (tuple(key for key, _ in keys), now)
+
+    def _release(self, request_id: str | None) -> None:
+        entry = self._admitted.pop(request_id, None) if request_id else None
+        if entry is None:
+            return
+        for key in entry[0]:
+            left = self.in_flight.get(key, 0) - 1
+            if left > 0:
+                self.in_flight[key] = left
+            else:
+                self.in_flight.pop(key, None)
+
+    def _purge_admitted(self, now: float, max_age_s: float) -> None:
+        """Requests admitted through the guard API whose event was never reported stop counting."""
+        self._next_purge = now + 5.0
+        for request_id in [r for r, (_, at) in self._admitted.items() if now - at > max_age_s]:
+            self._release(request_id)
 
     async def _safe(self, awaitable: Any) -> Any:
         try:
@@ -291,6 +429,7 @@ class Enforcer:
         arrived before another but finished after it is stamped with the other's arrival (the true
         arrival is kept in `gateway_arrived_at`). So the log is in time order and `scan --replay`,
         which orders by ts, processes it in exactly the order the gateway did."""
+        self._release(event.get("request_id"))
         if event["ts"] < self._last_ts:
             event = dict(event, gateway_arrived_at=event["ts"], ts=self._last_ts)
         else:
@@ -298,12 +437,47 @@ class Enforcer:
         line = orjson.dumps(event, default=str) + b"\n"
         future = asyncio.wrap_future(self.eventlog.append(line))
         self.metrics.inc("distillguard_events_total", status=event.get("status"))
+        if self.bus is not None:  # scored when it comes back from the bus, in the bus's order
+            self.bus.publish(line[:-1])
+            return asyncio.ensure_future(self._settle(future, event.get("request_id")))
+        self._score(event)
+        return future
+
+    async def _settle(self, durable: asyncio.Future, request_id: str | None) -> None:
+        """Durable in the local log, and scored from the bus (bounded wait: the bus may lag)."""
+        settled = asyncio.get_running_loop().create_future()
+        if request_id:
+            self._settling[request_id] = settled
+        try:
+            await durable
+            try:
+                await asyncio.wait_for(asyncio.shield(settled), self.settle_timeout_s)
+            except asyncio.TimeoutError:
+                self.metrics.inc("distillguard_bus_settle_timeouts_total")
+        finally:
+            self._settling.pop(request_id, None)
+
+    def attach_bus(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.bus is not None:
+            self.bus.start(loop, self._on_bus_records)
+
+    def _on_bus_records(self, records: list[Any]) -> None:
+        for record in records:
+            event = record.event()
+            self._score(event)
+            self.bus_fed = record.offset
+            settled = self._settling.get(event.get("request_id"))
+            if settled is not None and not settled.done():
+                settled.set_result(None)
+
+    def _score(self, event: dict[str, Any]) -> None:
+        """Process one event into the scorer; audit and share a new flag; snapshot on cadence."""
         try:
             decision = self._process(parse_event(event))
         except Exception as exc:
             self.metrics.inc("distillguard_scorer_failures_total", stage="process")
             log.warning("scorer failed on %s: %s", event.get("request_id"), type(exc).__name__)
-            return future
+            return
         if decision.newly_flagged:
             evidence = {"risk": round(decision.risk, 4), "campaign_id": decision.campaign_id,
                         "requests_seen": decision.requests_seen, "findings": [_finding_json(f) for f in decision.findings][:12]}
@@ -315,8 +489,7 @@ class Enforcer:
                 "risk": round(decision.risk, 4), "campaign_id": decision.campaign_id, "flagged_at": event.get("request_id")}))
             flag.add_done_callback(lambda f: f.exception())
         if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
-            self.snapshot()
-        return future
+            self.snapshot_in_background()
 
     def _process(self, event: ApiEvent) -> Any:
         decision = self.scorer.process(event)
@@ -343,6 +516,21 @@ class Enforcer:
         return {"known": decision is not None, "risk": round(decision.risk, 6) if decision else None,
                 "flagged": bool(decision and decision.flagged), "campaign_id": decision.campaign_id if decision else None,
                 "requests_seen": decision.requests_seen if decision else 0, "verdict": verdict}
+
+
+def _segment_of(info: dict[str, Any], segs: list[Path], current: Path, eventlog: EventLog) -> int | None:
+    """Index in `segs` of the file a snapshot's offset belongs to, or None when none fits."""
+    want = info.get("log_inode")
+    for index, seg in enumerate(segs):
+        is_current = index == len(segs) - 1
+        try:
+            inode = eventlog.inode if is_current else seg.stat().st_ino
+            size = eventlog.offset if is_current else seg.stat().st_size
+        except OSError:
+            continue
+        if inode == want or (want is None and is_current):
+            return index if int(info["offset"]) <= size else None
+    return None
 
 
 def now_iso() -> str:

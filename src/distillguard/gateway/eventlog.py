@@ -2,14 +2,20 @@
 
 Guarantee: `append()` returns a future that completes only once the line is written and
 `fsync`ed. The gateway awaits it before it releases the *last* byte of a response (the whole
-body of a non-streamed response; the final SSE event, normally `data: [DONE]`, of a stream).
-So every response a client received completely has its event on disk, even after `kill -9`
-or a power cut. A response cut short by a crash may or may not be in the log (its client
+body of a non-streamed response; the terminal `data: [DONE]` of a stream, while every other
+SSE event is relayed as it arrives). So every response a client received completely has its
+event on disk, even after `kill -9` or a power cut (a stream from an upstream that never sends
+`[DONE]` has nothing to hold back, and so no such guarantee). A response cut short by a crash may or may not be in the log (its client
 saw an incomplete response). Concurrent appends share one fsync (group commit).
 
 The order of lines is the order in which the gateway's scorer processed the events, so
 replaying the log with a fresh `OnlineScorer` rebuilds exactly the scorer's state: that is how
 a restarted gateway resumes (optionally from a snapshot plus the log's tail).
+
+Rotation (`rotate()`): the current file is renamed to an archive segment and a fresh one is
+started, in the writer thread's order, so every line queued before lands in the archive and
+every line after in the new file. The scoring order is then the segments in name order followed
+by the current file; `segments()` lists them.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pathlib import Path
 from typing import Iterator
 
 import orjson
+
+from distillguard.gateway.files import ensure_private
 
 
 def repair_tail(path: Path) -> int:
@@ -72,7 +80,9 @@ class EventLog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.repaired_bytes = repair_tail(self.path)
+        ensure_private(self.path)
         self._handle = open(self.path, "ab")
+        self.inode = os.fstat(self._handle.fileno()).st_ino  # tells a rotated file from its successor
         self.offset = self._handle.tell()
         self.logical_offset = self.offset  # where the log ends once every queued line is written
         self._queue: queue.Queue = queue.Queue()
@@ -94,6 +104,33 @@ class EventLog:
         self.appended += 1
         return future
 
+    def rotate(self, archive: Path, timeout_s: float = 30.0) -> None:
+        """Rename the file to `archive` and continue in a new one; returns once done (one fsync).
+        Call from the thread that appends, so no line is queued meanwhile."""
+        done = threading.Event()
+        failure: list[BaseException] = []
+        self._queue.put(("rotate", archive, done, failure))
+        if not done.wait(timeout_s):
+            raise TimeoutError("event log rotation did not finish")
+        if failure:
+            raise failure[0]
+        self.logical_offset = 0
+
+    def _rotate_now(self, archive: Path) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.rename(self.path, archive)
+        ensure_private(self.path)
+        self._handle = open(self.path, "ab")
+        self.inode = os.fstat(self._handle.fileno()).st_ino
+        self.offset = 0
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
     def _run(self) -> None:
         import time
 
@@ -101,8 +138,12 @@ class EventLog:
             item = self._queue.get()
             if item is None:
                 return
+            if isinstance(item[0], str):  # a rotation marker
+                self._handle_rotation(item)
+                continue
             batch = [item]
             stop = False
+            marker = None
             while len(batch) < self._max_batch:
                 try:
                     nxt = self._queue.get_nowait()
@@ -110,6 +151,9 @@ class EventLog:
                     break
                 if nxt is None:
                     stop = True
+                    break
+                if isinstance(nxt[0], str):  # rotate after writing what was queued before it
+                    marker = nxt
                     break
                 batch.append(nxt)
             try:
@@ -125,8 +169,18 @@ class EventLog:
             except Exception as exc:  # disk full, I/O error: every waiter learns it
                 for _, future in batch:
                     future.set_exception(exc)
+            if marker is not None:
+                self._handle_rotation(marker)
             if stop:
                 return
+
+    def _handle_rotation(self, marker: tuple) -> None:
+        _, archive, done, failure = marker
+        try:
+            self._rotate_now(archive)
+        except Exception as exc:
+            failure.append(exc)
+        done.set()
 
     def close(self) -> None:
         if self._closed:
@@ -135,3 +189,18 @@ class EventLog:
         self._queue.put(None)
         self._thread.join(timeout=30)
         self._handle.close()
+
+
+def segments(path: str | Path) -> list[Path]:
+    """The log's rotated segments (oldest first), then the current file: the scoring order."""
+    path = Path(path)
+    archives = sorted(path.parent.glob(f"{path.stem}.*{path.suffix}"))
+    return [p for p in archives if p != path] + [path]
+
+
+def archive_name(path: Path, generation: int) -> Path:
+    """`events.jsonl` -> `events.<UTC time>-<generation>.jsonl`; names sort in rotation order."""
+    from datetime import datetime, timezone
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    return path.with_name(f"{path.stem}.{stamp}-{generation:06d}{path.suffix}")

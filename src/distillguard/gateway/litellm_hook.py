@@ -4,7 +4,7 @@ The scoring runs in a distillguard gateway started without `--upstream` (it then
 its guard and admin APIs), so every LiteLLM worker shares one scorer, one policy, one audit
 trail and one durable event log — the same as `distillguard gateway` in front of the model:
 
-    DISTILLGUARD_ADMIN_TOKEN=... distillguard gateway --port 8090 --policy policy.yaml --state-dir dg-state
+    DISTILLGUARD_ADMIN_TOKEN=... DISTILLGUARD_GUARD_TOKEN=... distillguard gateway --port 8090 --policy policy.yaml --state-dir dg-state
 
 and in LiteLLM's config.yaml (with distillguard importable by the proxy's Python, e.g.
 PYTHONPATH=/path/to/distillguard/src; this module needs only httpx and litellm):
@@ -14,7 +14,7 @@ PYTHONPATH=/path/to/distillguard/src; this module needs only httpx and litellm):
 
 Environment of the LiteLLM proxy:
     DISTILLGUARD_GUARD_URL     the gateway, default http://127.0.0.1:8090
-    DISTILLGUARD_ADMIN_TOKEN   its admin/guard bearer token
+    DISTILLGUARD_GUARD_TOKEN   its guard bearer token (check and report only; the admin token also works)
     DISTILLGUARD_ACCOUNT_FROM  which LiteLLM identity is the billing account: user (the key's
                                user_id), team, org, key (the hashed virtual key), end_user
                                (the request's `user` field). Default: user, falling back to
@@ -66,7 +66,7 @@ class DistillGuardHook(CustomLogger):  # type: ignore[misc]
         if CustomLogger is not object:
             super().__init__()
         self.url = (url or os.environ.get("DISTILLGUARD_GUARD_URL", "http://127.0.0.1:8090")).rstrip("/")
-        self.token = token or os.environ.get("DISTILLGUARD_ADMIN_TOKEN", "")
+        self.token = token or os.environ.get("DISTILLGUARD_GUARD_TOKEN") or os.environ.get("DISTILLGUARD_ADMIN_TOKEN", "")
         self.account_from = account_from or os.environ.get("DISTILLGUARD_ACCOUNT_FROM", "auto")
         self.fail_mode = fail_mode or os.environ.get("DISTILLGUARD_FAIL_MODE", "open")
         self.timeout = timeout

@@ -17,6 +17,7 @@ previous policy stays in force, so a bad edit never drops requests. Replace the 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ class Policy:
     upstream_connect_timeout_s: float = 5.0
     retry_after_s: int = 5
     trusted_proxies: frozenset[str] = frozenset()
+    trusted_networks: tuple[Any, ...] = ()  # trusted_proxies parsed (addresses or CIDR ranges)
+    max_in_flight_account: int = 8  # 0: no cap
+    max_in_flight_campaign: int = 32
     reload_check_s: float = 1.0
     audit_allow: bool = False
     source: str = "<defaults>"
@@ -89,7 +93,7 @@ def _num(obj: dict, key: str, where: str, default: float, low: float = 0.0, high
 
 
 _TOP_KEYS = {"version", "fail_mode", "limits", "trusted_proxies", "allow_list", "bands", "flagged_action", "findings",
-             "throttle", "degrade", "reload_check_s", "audit_allow"}
+             "throttle", "degrade", "reload_check_s", "audit_allow", "concurrency"}
 
 
 def parse_policy(data: Any, source: str = "<policy>") -> Policy:
@@ -154,6 +158,21 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
     proxies = data.get("trusted_proxies") or []
     if not isinstance(proxies, list):
         raise PolicyError(f"{source}: trusted_proxies: expected a list of IP addresses")
+    networks = []
+    for i, raw in enumerate(proxies):
+        try:
+            networks.append(ipaddress.ip_network(str(raw), strict=False))
+        except ValueError:
+            raise PolicyError(f"{source}: trusted_proxies[{i}]: {raw!r} is not an IP address or CIDR range") from None
+    concurrency = data.get("concurrency") or {}
+    if not isinstance(concurrency, dict):
+        raise PolicyError(f"{source}: concurrency: expected a mapping with per_account and per_campaign")
+    caps = {}
+    for key, default in (("per_account", 8), ("per_campaign", 32)):
+        value = concurrency.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PolicyError(f"{source}: concurrency.{key}: expected a whole number >= 0 (0: no cap), got {value!r}")
+        caps[key] = value
     return Policy(
         bands=tuple(bands),
         flagged_action=_actions(data.get("flagged_action", "block"), f"{source}: flagged_action"),
@@ -167,7 +186,8 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
         upstream_timeout_s=_num(limits, "upstream_timeout_s", f"{source}: limits", 120.0, 0.001),
         upstream_connect_timeout_s=_num(limits, "upstream_connect_timeout_s", f"{source}: limits", 5.0, 0.001),
         retry_after_s=int(_num(limits, "retry_after_s", f"{source}: limits", 5, 1)),
-        trusted_proxies=frozenset(map(str, proxies)),
+        trusted_proxies=frozenset(map(str, proxies)), trusted_networks=tuple(networks),
+        max_in_flight_account=caps["per_account"], max_in_flight_campaign=caps["per_campaign"],
         reload_check_s=_num(data, "reload_check_s", source, 1.0, 0.0),
         audit_allow=bool(data.get("audit_allow", False)),
         source=source,

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from distillguard.gateway.server import fast_server_options
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -27,7 +29,8 @@ class ServerThread:
         self.app = app
         self.port = port or free_port()
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False, lifespan="on"))
+                                                    access_log=False, lifespan="on", proxy_headers=False,
+                                                    **fast_server_options()))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -52,7 +55,8 @@ def fake_upstream(api_key: str | None = None, words: int = 12) -> Any:
     """An OpenAI-compatible server: chat/completions and completions, streamed or not.
 
     It answers with `words` words and a `reasoning_content`; returns logprobs when asked;
-    a model named `slow-<seconds>` waits that long first; `received` keeps every body and
+    a model named `slow-<seconds>` waits that long first, and `drip-<seconds>` streams one token
+    per that many seconds, each token `w<i>@<epoch send time> `; `received` keeps every body and
     whether the upstream key matched (`/_received` serves them)."""
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse, StreamingResponse
@@ -76,8 +80,14 @@ def fake_upstream(api_key: str | None = None, words: int = 12) -> Any:
         created = int(time.time())
         want_logprobs = bool(body.get("logprobs"))
         if body.get("stream"):
+            gap = float(model[6:]) if model.startswith("drip-") else 0.0
+
             async def gen():
                 for i, token in enumerate(tokens):
+                    if gap and i:
+                        await asyncio.sleep(gap)
+                    if gap:  # the send time rides in the token, so a client can measure each token's lag
+                        token = f"w{i}@{time.time():.6f} "
                     if chat:
                         delta = {"content": token} if i else {"role": "assistant", "content": token, "reasoning_content": "think "}
                         choice = {"index": 0, "delta": delta, "finish_reason": None}
