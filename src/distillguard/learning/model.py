@@ -4,8 +4,8 @@
   only fit what the rules get wrong on the labelled accounts.
 * Shrinkage: the correction is scaled by trust = n / (n + trust_labels) and clipped to
   ±max_shift log-odds; below `min_labels` (or with one class only) the model is the rules alone.
-* Calibration: a Platt map fitted on out-of-fold predictions, penalised towards the identity so
-  that few labels leave the scale as it was.
+* Calibration: a Platt map fitted on out-of-fold predictions, penalised towards the identity and
+  shrunk by the same trust, so that few labels leave the scale as it was.
 * Explanation: for each account, the change in log-odds when a feature is set to its reference
   (0 for a detector score: "had this detector not fired"), largest first.
 """
@@ -40,7 +40,8 @@ class LearnConfig:
     n_estimators: int = 60
     max_depth: int = 2
     learning_rate: float = 0.1
-    calibration_penalty: float = 5.0  # pseudo-observations pulling the Platt map to the identity
+    calibration_penalty: float = 10.0  # pseudo-observations pulling the Platt map to the identity
+    calibration_min_per_class: int = 5  # fewer: no recalibration (the identity map)
     seed: int = 0
 
 
@@ -196,7 +197,10 @@ def train(verdicts: list[dict[str, Any]], labels: dict[str, int], config: LearnC
     if model.boosting is not None:
         oof = _oof_logits(X, prior, y, config)
         if oof is not None:
-            model.platt = _platt(oof, y, config.calibration_penalty)
+            if counts.min() >= config.calibration_min_per_class:
+                # the map is shrunk to the identity like the correction: few labels barely rescale
+                a, b = _platt(oof, y, config.calibration_penalty)
+                model.platt = (1.0 + model.trust * (a - 1.0), model.trust * b)
             a, b = model.platt
             calibrated = expit(a * oof + b)
             rules = expit(prior)
