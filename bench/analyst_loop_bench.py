@@ -118,7 +118,7 @@ def transfer(tune_verdicts: list[dict], tune_truth: dict[str, int], held_verdict
             "rules": _round_metrics(rules, held_truth, {}), "learned": _round_metrics(learned, held_truth, {})}
 
 
-def run(data_dir: Path, quick: bool) -> dict:
+def measure(data_dir: Path, quick: bool) -> dict:
     size = SIZES["quick" if quick else "full"]
     config = LearnConfig()
     t0 = time.perf_counter()
@@ -173,9 +173,14 @@ def main(argv: list[str] | None = None) -> None:
     data = run(args.data_dir, args.quick)
     if args.json:
         args.json.write_text(json.dumps(data, indent=2))
-    body = markdown(data, args.quick)
-    write_section("Analyst loop (issue 14 item 5)", body, COMMAND + (" --quick" if args.quick else ""))
-    print(body)
+    print(markdown(data, args.quick))
+
+
+def run(data_dir: Path, quick: bool = False) -> dict:
+    """`make bench` entry point: measure and write the section of bench/results/peer.md."""
+    data = measure(data_dir, quick)
+    write_section("Analyst loop (issue 14 item 5)", markdown(data, quick), COMMAND + (" --quick" if quick else ""))
+    return data
 
 
 if __name__ == "__main__":

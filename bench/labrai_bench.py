@@ -291,7 +291,7 @@ def _mean(values: list[float]) -> str:
     return f"{np.mean(values):.3f}" + (f" ± {np.std(values):.3f}" if len(values) > 1 else "")
 
 
-def run(root: Path, datasets: list[str] | None, s: Settings, stand_in: bool) -> dict:
+def evaluate_root(root: Path, datasets: list[str] | None, s: Settings, stand_in: bool) -> dict:
     t0 = time.perf_counter()
     found = dataset_dirs(root)
     chosen = datasets or sorted(found)
@@ -410,7 +410,7 @@ def main(argv: list[str] | None = None) -> None:
         if not dataset_dirs(root):
             print(missing_message(root), file=sys.stderr)
             raise SystemExit(2)
-    data = run(root, [d for d in args.datasets.split(",") if d] or None, s, args.stand_in)
+    data = evaluate_root(root, [d for d in args.datasets.split(",") if d] or None, s, args.stand_in)
     if args.json:
         args.json.write_text(json.dumps(data, indent=2, default=str))
     body = markdown(data)
@@ -418,6 +418,18 @@ def main(argv: list[str] | None = None) -> None:
         command = "nice -n 10 .venv/bin/python -m bench.labrai_bench " + " ".join(argv if argv is not None else sys.argv[1:])
         write_section("LabRAI / MMD public peer (issue 14 item 6a)" + (f" — {STAND_IN_LABEL}" if args.stand_in else ""), body, command)
     print(body)
+
+
+def run(data_dir: Path, quick: bool = False) -> dict:
+    """`make bench` entry point: the LabRAI data when they are under DEFAULT_DIR, else the labelled stand-in."""
+    s = Settings(**(QUICK if quick else {}))
+    stand_in = not dataset_dirs(DEFAULT_DIR)
+    root = build_stand_in(data_dir, WORK / "standin", s.max_queries) if stand_in else DEFAULT_DIR
+    data = evaluate_root(root, None, s, stand_in)
+    command = "make bench  # or: .venv/bin/python -m bench.labrai_bench" + (" --stand-in --data-dir ../shared/data" if stand_in else "")
+    write_section("LabRAI / MMD public peer (issue 14 item 6a)" + (f" — {STAND_IN_LABEL}" if stand_in else ""), markdown(data),
+                  command + (" --quick" if quick else ""))
+    return data
 
 
 if __name__ == "__main__":
