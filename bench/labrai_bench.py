@@ -61,6 +61,7 @@ class Settings:
     fpr: float = 0.05              # the window threshold's benign FPR (the paper's 95th null percentile)
     null_samples: int = 1000
     reference_repeats: int = 20
+    population_null_samples: int = 1000  # per account-size bin; p <= 0.001 needs at least 1000
     sybils: tuple[int, ...] = (1, 10, 50)
     population_accounts: int = 400
     attack_budget: int = 1500      # attacker queries spread over the sybils
@@ -147,7 +148,10 @@ def account_events(account: str, queries: list[str], rng: np.random.Generator, s
     """One account's requests in the API-event format: content is all that tells accounts apart."""
     created = START - timedelta(days=int(rng.integers(30, 700)))
     ip = f"10.{rng.integers(0, 256)}.{rng.integers(0, 256)}.{rng.integers(1, 255)}"
-    offsets = np.sort(rng.uniform(0, span_hours * 3600, size=len(queries)))
+    # daytime activity in the account's own time zone, the same for good and attacking accounts
+    days = rng.integers(0, max(1, int(span_hours // 24)), size=len(queries))
+    hours = np.clip(rng.normal(14.0, 3.0, size=len(queries)), 7.0, 23.0) + rng.integers(-6, 7)
+    offsets = np.sort(days * 86400.0 + hours * 3600.0)
     return [{"request_id": f"{account}-{i}", "ts": (START + timedelta(seconds=float(t))).isoformat().replace("+00:00", "Z"),
              "account_id": account, "ip": ip, "user_agent": "openai-python/1.54.3", "endpoint": "/v1/chat/completions",
              "model": "dg-large", "status": 200,
@@ -268,7 +272,7 @@ def population(name: str, normal: list[str], attacker: list[str], emb: dict[str,
     total = sum(v["requests"] for a, v in verdicts.items() if labels[a]["label"] == "attack")
     dg["leaked_share"] = served / max(total, 1)
     # MMD per account against the reference half; nulls per size bin
-    detector = MMDDetector(E_n[ref], seed=seed, null_samples=max(s.null_samples, 1000), reference_repeats=max(3, s.reference_repeats // 4))
+    detector = MMDDetector(E_n[ref], seed=seed, null_samples=s.population_null_samples, reference_repeats=max(2, s.reference_repeats // 4))
     scores, flags = {}, {}
     for account, (kind, rows) in members.items():
         size = max(b for b in ACCOUNT_SIZE_BINS if b <= max(len(rows), ACCOUNT_SIZE_BINS[0]))
@@ -278,9 +282,11 @@ def population(name: str, normal: list[str], attacker: list[str], emb: dict[str,
         scores[account] = detector.standardised(raw, size)
         flags[account] = detector.p_value(raw, size) <= 0.001
     mmd = evaluate([{"account_id": a, "risk": scores[a], "flagged": flags[a]} for a in members], labels)
+    # a content-blind reference: rank by requests alone (flags: none), to tell volume from content
+    volume = evaluate([{"account_id": a, "risk": float(len(rows)), "flagged": False} for a, (_, rows) in members.items()], labels)
     keep = ("auroc", "tpr_at_fpr_0.1pct", "tpr_at_fpr_1pct", "tpr_flagged", "fpr_flagged", "campaign_recall")
     return {"accounts": len(members), "events": len(events), "distillguard": {k: dg[k] for k in keep + ("leaked_share",)},
-            "mmd": {k: mmd[k] for k in keep}}
+            "mmd": {k: mmd[k] for k in keep}, "volume_rule": {k: volume[k] for k in keep}}
 
 
 # -- driver and report -------------------------------------------------------------------------------
@@ -362,13 +368,14 @@ def markdown(data: dict) -> str:
                      f"{_mean([entry['windows'][sd]['distillguard_policy_flags']['benign'] for sd in seeds])} |")
         lines += ["", f"### {name}{tag}: population of accounts", "",
                   f"{s['population_accounts']} good accounts (5-150 queries each) and {s['attack_budget']} attacker queries spread over "
-                  "S sybils, same metadata for all; distillguard via `scan --replay`, MMD per account (p <= 0.001 flags).", "",
+                  "S sybils, same metadata for all; distillguard via `scan --replay`, MMD per account (p <= 0.001 flags), "
+                  "volume_rule = requests per account (content-blind, ranks only).", "",
                   "| sybils | method | AUROC | TPR@FPR 0.1% | TPR@FPR 1% | flagged TPR | flagged FPR | campaign recall | leaked share |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for sybils, per_seed in entry["population"].items():
-            for method in ("distillguard", "mmd"):
+            for method in ("distillguard", "mmd", "volume_rule"):
                 rows = [per_seed[sd][method] for sd in per_seed]
-                leaked = _mean([r["leaked_share"] for r in rows]) if method == "distillguard" else "n/a (batch test)"
+                leaked = _mean([r["leaked_share"] for r in rows]) if method == "distillguard" else "n/a (batch)"
                 lines.append(f"| {sybils} | {method} | {_mean([r['auroc'] for r in rows])} | {_mean([r['tpr_at_fpr_0.1pct'] for r in rows])} | "
                              f"{_mean([r['tpr_at_fpr_1pct'] for r in rows])} | {_mean([r['tpr_flagged'] for r in rows])} | "
                              f"{_mean([r['fpr_flagged'] for r in rows])} | {_mean([r['campaign_recall'] for r in rows])} | {leaked} |")

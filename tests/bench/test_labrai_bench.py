@@ -13,7 +13,7 @@ from bench import labrai_bench as L
 
 LABRAI = Path(os.environ.get("DISTILLGUARD_LABRAI", Path(__file__).resolve().parents[3] / "shared" / "data" / "labrai"))
 TINY = dict(window=20, seeds=(1,), fractions=(0.5, 1.0), windows_per_split=4, null_samples=50, reference_repeats=2,
-            sybils=(1, 4), population_accounts=12, attack_budget=40, max_queries=200)
+            sybils=(1, 4), population_accounts=12, attack_budget=40, max_queries=200, population_null_samples=60)
 
 
 def _needs_model():
