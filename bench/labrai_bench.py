@@ -42,6 +42,7 @@ from sklearn.metrics import roc_auc_score
 from bench.mmd_baseline import MMDDetector, embed_queries
 from bench.peer_results import write_section
 from distillguard.bench_metrics import evaluate, tpr_at_fpr
+from distillguard.learning.jsonl import numbered_objects
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work" / "labrai"
@@ -88,19 +89,15 @@ def dataset_dirs(root: Path) -> dict[str, Path]:
 def read_queries(path: Path, field: str = "query") -> tuple[list[str], int]:
     """Queries of one file and how many rows had no usable text (counted, never dropped silently)."""
     out, unusable = [], 0
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SystemExit(f"error: {path}:{number}: not JSON ({exc.msg})") from None
+    try:
+        for _, row in numbered_objects(path, ValueError):
             text = row.get(field) if isinstance(row, dict) else None
             if isinstance(text, str) and text.strip():
                 out.append(text.strip())
             else:
                 unusable += 1
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
     if not out:
         raise SystemExit(f"error: {path}: no row has a non-empty string field {field!r}")
     return out, unusable

@@ -16,10 +16,11 @@ field, never silently skipped.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from distillguard.learning.jsonl import numbered_objects
 
 ATTACK, LEGIT = 1, 0
 
@@ -88,22 +89,15 @@ def from_jsonl(path: Path) -> list[Decision]:
     if not path.exists():
         raise DecisionError(f"{path}: no such labels file")
     out = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DecisionError(f"{path}:{number}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DecisionError(f"{path}:{number}: expected an object")
-            account = row.get("account_id")
-            if not isinstance(account, str) or not account:
-                raise DecisionError(f"{path}:{number}: field account_id: missing or not a string")
-            field = "label" if "label" in row else "decision"
-            value = row.get(field)
-            if value not in JSONL_VALUES:
-                raise DecisionError(f"{path}:{number}: field {field}: {value!r} is not one of {sorted(JSONL_VALUES)}")
-            out.append(Decision(account, JSONL_VALUES[value], f"{number:012d}", path.name))
+    for number, row in numbered_objects(path, DecisionError):
+        if not isinstance(row, dict):
+            raise DecisionError(f"{path}:{number}: expected an object")
+        account = row.get("account_id")
+        if not isinstance(account, str) or not account:
+            raise DecisionError(f"{path}:{number}: field account_id: missing or not a string")
+        field = "label" if "label" in row else "decision"
+        value = row.get(field)
+        if value not in JSONL_VALUES:
+            raise DecisionError(f"{path}:{number}: field {field}: {value!r} is not one of {sorted(JSONL_VALUES)}")
+        out.append(Decision(account, JSONL_VALUES[value], f"{number:012d}", path.name))
     return out

@@ -16,6 +16,8 @@ from typing import Any, Iterable
 import numpy as np
 import orjson
 
+from distillguard.learning.jsonl import numbered_objects
+
 STATS = ("log_requests", "linked", "log_campaign_members", "findings_over_0.3")
 PRIOR_EPS = 1e-4
 
@@ -28,20 +30,15 @@ def read_verdicts(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         raise VerdictError(f"{path}: no such verdicts file")
     out = []
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise VerdictError(f"{path}:{number}: not JSON ({exc})") from None
-            for field, kind in (("account_id", str), ("risk", (int, float))):
-                if not isinstance(row.get(field), kind):
-                    raise VerdictError(f"{path}:{number}: field {field}: missing or of the wrong type")
-            if not isinstance(row.get("findings", []), list):
-                raise VerdictError(f"{path}:{number}: field findings: not a list")
-            out.append(row)
+    for number, row in numbered_objects(path, VerdictError):
+        if not isinstance(row, dict):
+            raise VerdictError(f"{path}:{number}: expected an object")
+        for field, kind in (("account_id", str), ("risk", (int, float))):
+            if not isinstance(row.get(field), kind):
+                raise VerdictError(f"{path}:{number}: field {field}: missing or of the wrong type")
+        if not isinstance(row.get("findings", []), list):
+            raise VerdictError(f"{path}:{number}: field findings: not a list")
+        out.append(row)
     if not out:
         raise VerdictError(f"{path}: no verdicts")
     return out
