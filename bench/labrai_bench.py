@@ -366,7 +366,9 @@ def markdown(data: dict) -> str:
         lines += ["", f"### {name}{tag}: population of accounts", "",
                   f"{s['population_accounts']} good accounts (5-150 queries each) and {s['attack_budget']} attacker queries spread over "
                   "S sybils, same metadata for all; distillguard via `scan --replay`, MMD per account (p <= 0.001 flags), "
-                  "volume_rule = requests per account (content-blind, ranks only).", "",
+                  "volume_rule = requests per account (content-blind, ranks only): where distillguard tracks it, its ranking "
+                  "comes from volume, not content. MMD's good accounts come from the same pool as its reference, "
+                  "which flatters it beside a real population of varied customers.", "",
                   "| sybils | method | AUROC | TPR@FPR 0.1% | TPR@FPR 1% | flagged TPR | flagged FPR | campaign recall | leaked share |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for sybils, per_seed in entry["population"].items():

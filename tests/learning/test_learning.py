@@ -172,3 +172,33 @@ def test_cli_train_apply_and_errors(tmp_path: Path):
     result = runner.invoke(app, ["learn", "apply", "--model", str(model), "--verdicts", str(vpath), "--out", str(out)])
     assert result.exit_code == 2 and "verdicts.jsonl:1: field risk" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_trains_from_a_store_with_dashboard_decisions(tmp_path: Path):
+    import duckdb
+    from typer.testing import CliRunner
+
+    from distillguard.cli import app
+    from distillguard.dashboard.data import AUDIT_SCHEMA
+    from distillguard.store.duckdb_store import Store
+
+    verdicts, truth = _population()
+    db = tmp_path / "store.duckdb"
+    store = Store(db)
+    store.write_results(1, verdicts, [], {})
+    store.close()
+    runner = CliRunner()
+    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.pkl")])
+    assert result.exit_code == 2 and "no analyst decisions found" in result.output
+    con = duckdb.connect(str(db))
+    con.execute(AUDIT_SCHEMA)
+    con.executemany("INSERT INTO audit VALUES (now(), 'admin:ana', ?, NULL, ?, '', '{}', ?)",
+                    [(a, "approve" if y else "override", f"r{i}") for i, (a, y) in enumerate(list(truth.items())[:80])])
+    con.close()
+    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.pkl"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["labels"] == 80 and report["mode"] == "learned"
+    result = runner.invoke(app, ["learn", "apply", "--model", str(tmp_path / "m.pkl"), "--db", str(db), "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert sum(1 for _ in open(tmp_path / "o.jsonl")) == len(verdicts)
