@@ -397,6 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", default=None, help="comma-separated seeds (default 1,20,42; quick 42)")
     parser.add_argument("--fractions", default=None, help="attacker shares (default 0.05,0.1,0.25,0.5,1.0)")
     parser.add_argument("--fpr", type=float, default=None, help="benign FPR of the window thresholds (default 0.05)")
+    parser.add_argument("--max-queries", type=int, default=None, help="use at most this many queries per file (default 6000; quick 1500)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/results/peer.md")
     args = parser.parse_args(argv)
@@ -409,6 +410,8 @@ def main(argv: list[str] | None = None) -> None:
         s.fractions = _floats(args.fractions)
     if args.fpr:
         s.fpr = args.fpr
+    if args.max_queries:
+        s.max_queries = args.max_queries
     if args.stand_in:
         root = build_stand_in(args.data_dir, WORK / "standin", s.max_queries)
     else:

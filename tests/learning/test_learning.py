@@ -202,3 +202,22 @@ def test_cli_trains_from_a_store_with_dashboard_decisions(tmp_path: Path):
     result = runner.invoke(app, ["learn", "apply", "--model", str(tmp_path / "m.pkl"), "--db", str(db), "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0, result.output
     assert sum(1 for _ in open(tmp_path / "o.jsonl")) == len(verdicts)
+
+
+def test_labels_from_the_top_of_the_queue_do_not_raise_quiet_accounts():
+    """Analysts label the highest-risk accounts, nearly all attacks; the model must not learn
+    "everything is an attack" and lift the quiet customers below the queue."""
+    verdicts, truth = _population(seed=3, n=400)
+    stepwise = [v for v in verdicts if v["account_id"].startswith("s")]
+    verdicts = [v for v in verdicts if not v["account_id"].startswith("s")] + stepwise[:8]  # a few legit at the top
+    for v in verdicts:  # a missed, quieter attack pattern: moderate rule risk, same detector
+        if v["account_id"].startswith("a") and v["findings"][0]["score"] < 0.7:
+            v["risk"] = 0.12
+    top = sorted(verdicts, key=lambda v: -v["risk"])[:66]
+    labels = {v["account_id"]: truth[v["account_id"]] for v in top}
+    assert sum(labels.values()) > 0.8 * len(labels)
+    model = train(verdicts, labels)
+    new, _ = apply(model, verdicts, blend=1.0)
+    quiet = [v for v in new if v["account_id"].startswith("l") and v["account_id"] not in labels]
+    assert max(v["learned_risk"] for v in quiet) < 0.3
+    assert np.mean([v["learned_risk"] - v["rule_risk"] for v in quiet]) < 0.02

@@ -1,13 +1,16 @@
 """The learned risk: gradient boosting that starts from the rules and learns corrections.
 
-* Prior: the boosting's initial prediction is the rule-based risk itself (an offset), so trees
-  only fit what the rules get wrong on the labelled accounts.
+* Prior: the boosting starts from the rule-based risk itself (an offset), so trees only fit what
+  the rules get wrong on the labelled accounts, and they see the features, never the prior.
 * Shrinkage: the correction is scaled by trust = n / (n + trust_labels) and clipped to
   ±max_shift log-odds; below `min_labels` (or with one class only) the model is the rules alone.
-* Calibration: a Platt map fitted on out-of-fold predictions, penalised towards the identity and
-  shrunk by the same trust, so that few labels leave the scale as it was.
+* Calibration: a Platt slope fitted on out-of-fold predictions, penalised towards the identity and
+  shrunk by the same trust, so that few labels leave the scale as it was (no intercept: see _platt).
+* Centring: the correction is measured from a quiet account (every feature at its reference: 0
+  for a detector score, the population median for a statistic), so a labelled set that is mostly
+  attacks (the top of the queue) cannot raise every account alike.
 * Explanation: for each account, the change in log-odds when a feature is set to its reference
-  (0 for a detector score: "had this detector not fired"), largest first.
+  ("had this detector not fired"), largest first.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from sklearn.tree import DecisionTreeRegressor
 
 from distillguard.learning import features as F
 
@@ -45,40 +47,76 @@ class LearnConfig:
     seed: int = 0
 
 
-class RulePrior(BaseEstimator, ClassifierMixin):
-    """Boosting's initial estimator: the rule risk carried in column 0 as a log-odds."""
+class OffsetBoosting:
+    """Gradient boosting for log-loss that starts from given log-odds (the rules' prior).
 
-    def fit(self, X, y, sample_weight=None):  # noqa: N803 - sklearn's signature
-        self.classes_ = np.array([0, 1])
+    scikit-learn's GradientBoostingClassifier takes no per-sample offset, and giving it the prior
+    as a feature lets trees key on the rule risk value itself (on the analyst-loop bench it learnt
+    "rule risk 0.084 => attack" from one population and flagged a whole organisation of another).
+    So the trees (scikit-learn regression trees, Newton leaf values) see the features only, and
+    the correction is a function of detector scores and account statistics alone.
+    """
+
+    def __init__(self, n_estimators: int, max_depth: int, learning_rate: float, min_samples_leaf: int,
+                 subsample: float, seed: int, l2: float = 1.0) -> None:
+        self.n_estimators, self.max_depth, self.learning_rate = n_estimators, max_depth, learning_rate
+        self.min_samples_leaf, self.subsample, self.seed, self.l2 = min_samples_leaf, subsample, seed, l2
+        self.trees: list[tuple[DecisionTreeRegressor, np.ndarray]] = []
+        self.feature_importances_: np.ndarray | None = None
+
+    def fit(self, X: np.ndarray, offset: np.ndarray, y: np.ndarray) -> "OffsetBoosting":
+        rng = np.random.default_rng(self.seed)
+        F = offset.astype(float).copy()
+        importances = np.zeros(X.shape[1])
+        for m in range(self.n_estimators):
+            p = expit(F)
+            gradient, hessian = y - p, p * (1.0 - p)
+            rows = rng.choice(len(y), size=max(2, int(round(self.subsample * len(y)))), replace=False) if self.subsample < 1 else np.arange(len(y))
+            tree = DecisionTreeRegressor(max_depth=self.max_depth, min_samples_leaf=self.min_samples_leaf, random_state=self.seed + m)
+            tree.fit(X[rows], gradient[rows])
+            leaves = tree.apply(X[rows])
+            values = np.zeros(tree.tree_.node_count)
+            for leaf in np.unique(leaves):
+                inside = leaves == leaf
+                values[leaf] = gradient[rows][inside].sum() / (hessian[rows][inside].sum() + self.l2)  # Newton step
+            self.trees.append((tree, values))
+            F += self.learning_rate * values[tree.apply(X)]
+            if tree.tree_.node_count > 1:
+                importances += tree.feature_importances_
+        total = importances.sum()
+        self.feature_importances_ = importances / total if total > 0 else importances
         return self
 
-    def predict_proba(self, X):  # noqa: N803
-        p = expit(np.asarray(X)[:, 0])
-        return np.column_stack([1.0 - p, p])
+    def correction(self, X: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(X))
+        for tree, values in self.trees:
+            out += self.learning_rate * values[tree.apply(X)]
+        return out
 
 
-def _boosting(config: LearnConfig, n: int) -> GradientBoostingClassifier:
-    return GradientBoostingClassifier(init=RulePrior(), n_estimators=min(config.n_estimators, max(10, n)),
-                                      max_depth=config.max_depth, learning_rate=config.learning_rate,
-                                      min_samples_leaf=max(2, n // 20), subsample=0.8 if n >= 40 else 1.0,
-                                      random_state=config.seed)
+def _boosting(config: LearnConfig, n: int) -> OffsetBoosting:
+    return OffsetBoosting(n_estimators=min(config.n_estimators, max(10, n)), max_depth=config.max_depth,
+                          learning_rate=config.learning_rate, min_samples_leaf=max(2, n // 20),
+                          subsample=0.8 if n >= 40 else 1.0, seed=config.seed)
 
 
 def _platt(z: np.ndarray, y: np.ndarray, penalty: float) -> tuple[float, float]:
+    """Platt slope only (intercept 0): the labelled accounts are the top of the queue, mostly attacks,
+    so their base rate says nothing about the population's; the rules keep the intercept."""
     def loss(params):
-        a, b = params
-        p = np.clip(expit(a * z + b), 1e-9, 1 - 1e-9)
-        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + penalty * ((a - 1.0) ** 2 + b ** 2)
+        a = params[0]
+        p = np.clip(expit(a * z), 1e-9, 1 - 1e-9)
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + penalty * (a - 1.0) ** 2
 
-    result = minimize(loss, x0=[1.0, 0.0], method="L-BFGS-B", bounds=[(0.05, 5.0), (-10.0, 10.0)])
-    return float(result.x[0]), float(result.x[1])
+    result = minimize(loss, x0=[1.0], method="L-BFGS-B", bounds=[(0.05, 5.0)])
+    return float(result.x[0]), 0.0
 
 
 @dataclass
 class LearnedRisk:
     names: list[str]
     config: LearnConfig
-    boosting: GradientBoostingClassifier | None = None
+    boosting: OffsetBoosting | None = None
     trust: float = 0.0
     platt: tuple[float, float] = (1.0, 0.0)
     reference: list[float] = field(default_factory=list)
@@ -89,8 +127,10 @@ class LearnedRisk:
         """Uncalibrated log-odds: the prior plus the trusted, clipped correction."""
         if self.boosting is None or len(X) == 0:
             return prior.copy()
-        raw = self.boosting.decision_function(np.column_stack([prior, X]))
-        delta = np.clip(raw - prior, -self.config.max_shift, self.config.max_shift)
+        # Relative to a quiet account (every feature at its reference): labels come from the top of the
+        # queue, mostly attacks, and an intercept learnt from them would raise every account alike.
+        quiet = self.boosting.correction(np.asarray(self.reference, dtype=float)[None, :])[0]
+        delta = np.clip(self.boosting.correction(X) - quiet, -self.config.max_shift, self.config.max_shift)
         return prior + self.trust * delta
 
     def predict(self, X: np.ndarray, prior: np.ndarray) -> np.ndarray:
@@ -138,24 +178,25 @@ class LearnedRisk:
         return blob["model"]
 
 
-def _oof_logits(X: np.ndarray, prior: np.ndarray, y: np.ndarray, config: LearnConfig) -> np.ndarray | None:
+def _oof_logits(X: np.ndarray, prior: np.ndarray, y: np.ndarray, config: LearnConfig, reference: list[float]) -> np.ndarray | None:
     """Out-of-fold log-odds of the shrunk model (None when a class has fewer than 2 labels)."""
     folds = int(min(5, np.bincount(y, minlength=2).min()))
     if folds < 2:
         return None
     z = np.zeros(len(y))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=config.seed).split(X, y):
-        part = fit_uncalibrated(X[train], prior[train], y[train], config, names=[])
+        part = fit_uncalibrated(X[train], prior[train], y[train], config, names=[], reference=reference)
         z[test] = part.logit(X[test], prior[test])
     return z
 
 
-def fit_uncalibrated(X: np.ndarray, prior: np.ndarray, y: np.ndarray, config: LearnConfig, names: list[str]) -> LearnedRisk:
-    model = LearnedRisk(names=names, config=config, reference=[0.0] * X.shape[1])
+def fit_uncalibrated(X: np.ndarray, prior: np.ndarray, y: np.ndarray, config: LearnConfig, names: list[str],
+                     reference: list[float]) -> LearnedRisk:
+    model = LearnedRisk(names=names, config=config, reference=list(reference))
     counts = np.bincount(y, minlength=2)
     if len(y) < config.min_labels or counts.min() < config.min_per_class:
         return model
-    model.boosting = _boosting(config, len(y)).fit(np.column_stack([prior, X]), y)
+    model.boosting = _boosting(config, len(y)).fit(X, prior, y)
     model.trust = len(y) / (len(y) + config.trust_labels)
     return model
 
@@ -182,10 +223,10 @@ def train(verdicts: list[dict[str, Any]], labels: dict[str, int], config: LearnC
     labelled = [v for v in verdicts if v["account_id"] in labels]
     X, prior, _ = F.matrix(labelled, names)
     y = np.array([labels[v["account_id"]] for v in labelled], dtype=int)
-    model = fit_uncalibrated(X, prior, y, config, names)
-    # Reference values for explanations: 0 for detector scores, the population median for statistics.
+    # The quiet account: 0 for detector scores ("did not fire"), the population median for statistics.
     X_all, _, _ = F.matrix(verdicts, names)
-    model.reference = [float(np.median(X_all[:, j])) if n in F.STATS else 0.0 for j, n in enumerate(names)]
+    reference = [float(np.median(X_all[:, j])) if n in F.STATS else 0.0 for j, n in enumerate(names)]
+    model = fit_uncalibrated(X, prior, y, config, names, reference)
     counts = np.bincount(y, minlength=2) if len(y) else np.zeros(2, dtype=int)
     report: dict[str, Any] = {
         "labels": int(len(y)), "attack_labels": int(counts[1]), "legit_labels": int(counts[0]),
@@ -195,7 +236,7 @@ def train(verdicts: list[dict[str, Any]], labels: dict[str, int], config: LearnC
         "config": asdict(config),
     }
     if model.boosting is not None:
-        oof = _oof_logits(X, prior, y, config)
+        oof = _oof_logits(X, prior, y, config, reference)
         if oof is not None:
             if counts.min() >= config.calibration_min_per_class:
                 # the map is shrunk to the identity like the correction: few labels barely rescale
@@ -213,10 +254,9 @@ def train(verdicts: list[dict[str, Any]], labels: dict[str, int], config: LearnC
                 "note": "on the labelled accounts only (the top of the review queue), not the whole population",
             }
         report["platt"] = [round(model.platt[0], 4), round(model.platt[1], 4)]
-        importances = model.boosting.feature_importances_[1:]  # column 0 is the prior
+        importances = model.boosting.feature_importances_
         report["top_features"] = [{"feature": names[j], "importance": round(float(importances[j]), 4)}
                                   for j in np.argsort(-importances)[:8] if importances[j] >= 0.001]
-        report["prior_importance"] = round(float(model.boosting.feature_importances_[0]), 4)
     model.report = report
     return model
 
