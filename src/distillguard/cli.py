@@ -29,6 +29,7 @@ _PARTS = (
     ("distillguard.exports.cli", None),
     ("distillguard.adapters.cli", None),
     ("distillguard.simulate.cli", None),
+    ("distillguard.learning.cli", None),
     ("distillguard.gateway.cli", "services"),
     ("distillguard.dashboard.cli", "services"),
     ("distillguard.watermark.cli", "watermark"),
