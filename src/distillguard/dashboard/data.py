@@ -11,11 +11,14 @@ import json
 import re
 import threading
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
+
+from distillguard.dashboard.actions import ACTION_HELP, ACTIONS, STANDING  # noqa: F401  (ACTION_HELP re-exported)
 
 AUDIT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (ts TIMESTAMPTZ, actor VARCHAR, account_id VARCHAR, campaign_id VARCHAR, action VARCHAR,
@@ -37,12 +40,7 @@ ATLAS = {
     "AML.T0056": "Extract LLM System Prompt",
 }
 
-ACTIONS = ("approve", "override", "unblock")
-ACTION_HELP = {
-    "approve": "confirm the detection: the gateway blocks the account",
-    "override": "overrule the detection (false positive): the gateway lets the account through",
-    "unblock": "lift any block and return the account to automatic policy",
-}
+FINDING_MIN_SCORE = 0.3
 
 _REDACTIONS = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
@@ -121,6 +119,13 @@ class DashboardData:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(_SCHEMA)
         con.execute(AUDIT_SCHEMA)
+        from distillguard.dashboard import actions
+        from distillguard.linking.splits import SCHEMA as SPLIT_SCHEMA
+        from distillguard.alerts.history import SCHEMA as HISTORY_SCHEMA
+        from distillguard.store.requests import SCHEMA as BODY_SCHEMA
+
+        for schema in (actions.SCHEMA, SPLIT_SCHEMA, HISTORY_SCHEMA, BODY_SCHEMA):
+            con.execute(schema)
         return con
 
     def acquire(self) -> None:
@@ -245,16 +250,14 @@ class DashboardData:
             SELECT time_bucket(INTERVAL 1 DAY, try_cast(first_flag_ts AS TIMESTAMPTZ)) d, count(*) n FROM verdicts
             WHERE flagged AND try_cast(first_flag_ts AS TIMESTAMPTZ) IS NOT NULL GROUP BY d ORDER BY d""")
         risk_bins = self.rows("SELECT least(floor(risk * 20), 19) b, count(*) n FROM verdicts GROUP BY b ORDER BY b")
-        detectors = self.rows("""
-            SELECT d detector, count(DISTINCT account_id) accounts FROM (
-              SELECT account_id, unnest(json_extract_string(findings, '$[*].detector')) d FROM verdicts WHERE flagged)
-            GROUP BY d ORDER BY accounts DESC LIMIT 12
-        """)
-        atlas = self.rows("""
-            SELECT a technique, count(DISTINCT account_id) accounts FROM (
-              SELECT account_id, unnest(json_extract_string(findings, '$[*].atlas')) a FROM verdicts WHERE flagged)
-            WHERE a IS NOT NULL GROUP BY a ORDER BY accounts DESC LIMIT 12
-        """)
+        # only findings that carry weight (score >= FINDING_MIN_SCORE, as the HTML report counts them): a flagged account's
+        # faint side-findings are not what flagged it
+        strong = f"""SELECT account_id, json_extract_string(f, '$.detector') d, json_extract_string(f, '$.atlas') a FROM (
+                       SELECT account_id, unnest(from_json(findings, '["json"]')) f FROM verdicts WHERE flagged)
+                     WHERE try_cast(json_extract(f, '$.score') AS DOUBLE) >= {FINDING_MIN_SCORE}"""
+        detectors = self.rows(f"SELECT d detector, count(DISTINCT account_id) accounts FROM ({strong}) GROUP BY d ORDER BY accounts DESC LIMIT 12")
+        atlas = self.rows(f"SELECT a technique, count(DISTINCT account_id) accounts FROM ({strong}) WHERE a IS NOT NULL "
+                          "GROUP BY a ORDER BY accounts DESC LIMIT 12")
         top_campaigns = self.rows("SELECT campaign_id, risk, flagged, members, findings FROM campaigns ORDER BY risk DESC, members DESC LIMIT 8")
         for c in top_campaigns:
             c["top"] = top_finding(json.loads(c.pop("findings") or "[]"))
@@ -353,14 +356,19 @@ class DashboardData:
             WHERE e.prompt IS NOT NULL AND e.prompt <> ''
             GROUP BY opening ORDER BY n DESC, opening LIMIT ?""", [campaign["member_ids"], limit]))
 
-    def campaign_graph(self, campaign: dict, max_nodes: int = 150) -> dict:
+    def campaign_graph(self, campaign: dict, max_nodes: int = 600) -> dict:
         return self.cached(("cgraph", campaign["campaign_id"], max_nodes) + self.data_version(),
                            lambda: self._campaign_graph(campaign, max_nodes))
 
     def _campaign_graph(self, campaign: dict, max_nodes: int) -> dict:
         import networkx as nx
 
-        edges = [dict(e) for e in campaign["links"].get("sample_links", []) or []]
+        from distillguard.dashboard.triage import forest_edges
+        from distillguard.linking.evidence import in_words
+
+        edges = forest_edges(campaign)
+        for e in edges:  # colour by the kinds that made the join; the tooltip gives every family
+            e["kinds"], e["shared"] = e.get("shared", ""), in_words(e.get("shared", ""), ())
         risk = {r["account_id"]: r for r in self.rows(
             "SELECT account_id, risk, flagged FROM verdicts WHERE account_id IN (SELECT unnest(?::VARCHAR[]))", [campaign["member_ids"]])}
         linked = []
@@ -381,8 +389,7 @@ class DashboardData:
     # -- accounts -------------------------------------------------------------------
     # an account's review status: the latest *analyst* action on it (rows the gateway's own policy may add to a
     # shared audit table, e.g. automatic throttles, do not take an account out of the review queue)
-    _LAST = ("SELECT account_id, arg_max(action, ts) last_action, max(ts) last_ts FROM audit "
-             "WHERE account_id IS NOT NULL AND action IN ('approve', 'override', 'unblock') GROUP BY account_id")
+    _LAST = STANDING
 
     def accounts(self, q: str = "", flagged_only: bool = False, status: str = "", page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         where, params = ["1=1"], []
@@ -393,6 +400,9 @@ class DashboardData:
             where.append("v.flagged")
         if status == "pending":
             where.append("v.flagged AND l.last_action IS NULL")
+        elif status == "expired":
+            where.append("v.flagged AND l.last_action IS NULL AND v.account_id IN (SELECT account_id FROM action_targets "
+                         "WHERE expires_at <= now())")
         elif status in ACTIONS:
             where.append("l.last_action = ?")
             params.append(status)
@@ -481,8 +491,19 @@ class DashboardData:
     # -- audit & actions ------------------------------------------------------------
     def audit(self, account_id: str = "", campaign_id: str = "", actor: str = "", action: str = "", page: int = 1,
               per_page: int = 50) -> tuple[list[dict], int]:
+        """Audit rows, newest first. An account filter also finds the campaign and bulk decisions that covered it;
+        a campaign filter also finds actions on its members one by one."""
         where, params = ["1=1"], []
-        for column, value in (("account_id", account_id), ("campaign_id", campaign_id), ("actor", actor), ("action", action)):
+        if account_id:
+            where.append("(account_id = ? OR request_id IN (SELECT request_id FROM action_targets WHERE account_id = ?))")
+            params += [account_id, account_id]
+        if campaign_id:
+            campaign = self.campaign(campaign_id)
+            members = campaign["member_ids"] if campaign else []
+            where.append("(campaign_id = ? OR account_id IN (SELECT unnest(?::VARCHAR[])) OR request_id IN "
+                         "(SELECT request_id FROM action_targets WHERE campaign_id = ?))")
+            params += [campaign_id, members, campaign_id]
+        for column, value in (("actor", actor), ("action", action)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -497,21 +518,77 @@ class DashboardData:
         return rows, total
 
     def record_actions(self, actor: str, action: str, reason: str, targets: list[tuple]) -> list[str]:
-        """Append one audit row per (account_id, campaign_id, evidence[, request_id]); returns their request ids."""
+        """Append one audit row per (account_id, campaign_id, evidence[, request_id]) (user administration); returns their ids."""
         now = datetime.now(timezone.utc)
         rows, ids = [], []
         for target in targets:
             account_id, campaign_id, evidence = target[:3]
             request_id = target[3] if len(target) > 3 and target[3] else new_request_id()
             ids.append(request_id)
-            rows.append((now, actor, account_id, campaign_id, action, reason, json.dumps(evidence, default=str), request_id))
+            rows.append((now, actor, account_id, campaign_id, action, reason, json.dumps(evidence, default=str), request_id, None))
+        self._insert_audit(rows, [])
+        return ids
+
+    def record_decision(self, actor: str, action: str, reason: str, accounts: list[str], campaign_id: str | None,
+                        expires: datetime | None, evidence: dict, request_id: str) -> str:
+        """One analyst decision = one audit row (its members listed in the evidence) + one target row per account."""
+        now = datetime.now(timezone.utc)
+        single = accounts[0] if len(accounts) == 1 and not campaign_id else None
+        audit_row = (now, actor, single, campaign_id, action, reason, json.dumps(evidence, default=str), request_id, expires)
+        targets = [(request_id, now, a, campaign_id, action, expires, actor) for a in accounts]
+        self._insert_audit([audit_row], targets)
+        return request_id
+
+    def _insert_audit(self, rows: list[tuple], targets: list[tuple]) -> None:
         with self._write_lock:
             cursor = self.cur()
             try:
-                cursor.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                cursor.execute("BEGIN TRANSACTION")
+                cursor.executemany("INSERT INTO audit (ts, actor, account_id, campaign_id, action, reason, evidence_json, request_id, "
+                                   "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                if targets:
+                    cursor.executemany("INSERT INTO action_targets VALUES (?, ?, ?, ?, ?, ?, ?)", targets)
+                cursor.execute("COMMIT")
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
             finally:
                 cursor.close()
-        return ids
+
+    @contextmanager
+    def writing(self):
+        """A cursor for a small write, serialised with the audit writes."""
+        with self._write_lock:
+            cursor = self.cur()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    def relink(self, relink_fn: Callable[[Path], dict]) -> dict:
+        """Run a re-link of this store in-process (DuckDB shares the open database between connections)."""
+        with self._write_lock:
+            outcome = relink_fn(self.path)
+        with self._lock:
+            self._cache.clear()
+        return outcome
+
+    def campaign_of(self, account_id: str) -> str | None:
+        return self.scalar("SELECT campaign_id FROM verdicts WHERE account_id = ?", [account_id])
+
+    def standing(self, account_ids: list[str]) -> dict[str, dict]:
+        """The standing (unexpired, not reset) action of each of these accounts."""
+        return {r["account_id"]: r for r in self.rows(f"SELECT * FROM ({STANDING}) WHERE account_id IN (SELECT unnest(?::VARCHAR[]))",
+                                                      [account_ids])}
+
+    def assign(self, targets: list[str], assignee: str, actor: str) -> None:
+        now = datetime.now(timezone.utc)
+        with self._write_lock:
+            cursor = self.cur()
+            try:
+                cursor.executemany("INSERT INTO assignments VALUES (?, ?, ?, ?)", [(t, assignee, now, actor) for t in targets])
+            finally:
+                cursor.close()
 
     def action_evidence(self, account_id: str) -> dict:
         row = self.one("SELECT risk, flagged, campaign_id, requests, findings FROM verdicts WHERE account_id = ?", [account_id])

@@ -1,0 +1,36 @@
+"""Masking for everything a viewer can reach: pages, finding evidence, the JSON API, exports, the report.
+
+`redact` masks one string; `redact_deep` walks any JSON-like value (findings with their
+evidence examples, request bodies, export rows) and masks every string in it, so no
+view has to remember which fields may hold prompt text. Timestamps and short enum-like
+strings are left alone because the number mask would otherwise eat dates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from distillguard.dashboard.data import redact
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def redact_text(text: str) -> str:
+    if len(text) < 6 or _ISO.match(text):
+        return text
+    return redact(text, limit=len(text) + 1)
+
+
+def redact_deep(value: Any) -> Any:
+    """A copy of `value` with every string masked (dict keys too, since logit_bias maps and headers can hold anything)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {redact_text(k) if isinstance(k, str) else k: redact_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_deep(v) for v in value]
+    if isinstance(value, datetime):
+        return value
+    return value
