@@ -29,7 +29,6 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS action_targets (request_id VARCHAR, ts TIMESTAMPTZ, account_id VARCHAR, campaign_id VARCHAR,
   action VARCHAR, expires_at TIMESTAMPTZ, actor VARCHAR);
 CREATE TABLE IF NOT EXISTS assignments (target VARCHAR, assignee VARCHAR, ts TIMESTAMPTZ, actor VARCHAR);
-ALTER TABLE audit ADD COLUMN IF NOT EXISTS expires_at TIMESTAMPTZ;
 """
 
 # An account's standing action: its latest targeted action, unless that was a reset or has expired.

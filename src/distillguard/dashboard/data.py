@@ -525,7 +525,7 @@ class DashboardData:
             account_id, campaign_id, evidence = target[:3]
             request_id = target[3] if len(target) > 3 and target[3] else new_request_id()
             ids.append(request_id)
-            rows.append((now, actor, account_id, campaign_id, action, reason, json.dumps(evidence, default=str), request_id, None))
+            rows.append((now, actor, account_id, campaign_id, action, reason, json.dumps(evidence, default=str), request_id))
         self._insert_audit(rows, [])
         return ids
 
@@ -534,7 +534,8 @@ class DashboardData:
         """One analyst decision = one audit row (its members listed in the evidence) + one target row per account."""
         now = datetime.now(timezone.utc)
         single = accounts[0] if len(accounts) == 1 and not campaign_id else None
-        audit_row = (now, actor, single, campaign_id, action, reason, json.dumps(evidence, default=str), request_id, expires)
+        evidence = dict(evidence, expires_at=expires.isoformat() if expires else None)
+        audit_row = (now, actor, single, campaign_id, action, reason, json.dumps(evidence, default=str), request_id)
         targets = [(request_id, now, a, campaign_id, action, expires, actor) for a in accounts]
         self._insert_audit([audit_row], targets)
         return request_id
@@ -544,8 +545,8 @@ class DashboardData:
             cursor = self.cur()
             try:
                 cursor.execute("BEGIN TRANSACTION")
-                cursor.executemany("INSERT INTO audit (ts, actor, account_id, campaign_id, action, reason, evidence_json, request_id, "
-                                   "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                cursor.executemany("INSERT INTO audit (ts, actor, account_id, campaign_id, action, reason, evidence_json, request_id) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 if targets:
                     cursor.executemany("INSERT INTO action_targets VALUES (?, ?, ?, ?, ?, ?, ?)", targets)
                 cursor.execute("COMMIT")
