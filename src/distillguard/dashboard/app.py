@@ -28,6 +28,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from distillguard.dashboard import actions as action_words
 from distillguard.dashboard import requests_view, svg, triage
 from distillguard.dashboard.redaction import redact_deep
+from distillguard.linking.evidence import in_words
 from distillguard.dashboard.auth import ROLE_RANK, ROLES, User, UserStore, load_secret
 from distillguard.dashboard.data import ACTION_HELP, ACTIONS, DashboardData, StoreBusy, atlas_name, clip, new_request_id, redact
 from distillguard.dashboard.gateway_client import GatewayClient
@@ -132,7 +133,7 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(num=_fmt_num, ts=_fmt_ts, pct=lambda v: "–" if v is None else f"{100 * v:.0f}%",
                        risk=lambda v: "–" if v is None else f"{v:.2f}", atlas_name=atlas_name, evidence=_evidence_items,
-                       redact=redact, clip=clip, tojson=lambda v: json.dumps(v, indent=1, default=str))
+                       redact=redact, clip=clip, link_words=lambda r: in_words(r, ()), tojson=lambda v: json.dumps(v, indent=1, default=str))
     env.globals.update(ACTIONS=ACTIONS, ACTION_HELP=ACTION_HELP, ROLES=ROLES, EXPIRY=list(action_words.EXPIRY),
                        DEFAULT_EXPIRY=action_words.DEFAULT_EXPIRY)
 
@@ -405,7 +406,8 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         raster = data.campaign_raster(c, step)
         charts = data.cached(("campaign-charts", campaign_id) + data.data_version(), lambda: {
             "graph": svg.network(graph["nodes"], graph["edges"], graph["positions"], reason_colors=reason_colors,
-                                 href=lambda a: f"{root}/accounts/{quote(a, safe='')}", label="campaign link graph"),
+                                 href=lambda a: f"{root}/accounts/{quote(a, safe='')}", label="campaign link graph",
+                                 width=1200, height=560),
             "timeline": svg.time_chart([("requests", [(r["h"], r["n"]) for r in timeline]),
                                         ("active members", [(r["h"], r["accounts"]) for r in timeline])],
                                        label=f"campaign requests per {_step_name(step)}", step=timedelta(seconds=step), width=1200),

@@ -82,8 +82,22 @@ def new_request_id() -> str:
     return "dash-" + uuid.uuid4().hex[:16]
 
 
+_WEIGHTS: dict[str, float] = {}
+
+
+def contribution(finding: dict) -> float:
+    """What a finding adds to the risk: its score times its detector's weight (the default configuration's).
+    A campaign's headline must be what flagged it, not a score-1.0 side finding of weight 0.15 ("activity around the
+    clock") that honest NAT groups show too."""
+    if not _WEIGHTS:
+        from distillguard.detectors.registry import load_config
+
+        _WEIGHTS.update({name: float(spec.get("weight", 0.5)) for name, spec in load_config().get("detectors", {}).items()})
+    return (finding.get("score") or 0) * _WEIGHTS.get(finding.get("detector") or "", 0.5)
+
+
 def top_finding(findings: list[dict]) -> dict | None:
-    return max(findings, key=lambda f: f.get("score") or 0) if findings else None
+    return max(findings, key=contribution) if findings else None
 
 
 class StoreBusy(Exception):
@@ -301,7 +315,7 @@ class DashboardData:
             return None
         row["member_ids"] = json.loads(row["member_ids"] or "[]")
         row["links"] = json.loads(row["links"] or "{}") or {}
-        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -(f.get("score") or 0))
+        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -contribution(f))
         return row
 
     def campaign_members(self, campaign: dict, page: int = 1, per_page: int = 50) -> list[dict]:
@@ -421,7 +435,7 @@ class DashboardData:
                            WHERE v.account_id = ?""", [account_id])
         if row is None:
             return None
-        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -(f.get("score") or 0))
+        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -contribution(f))
         return row
 
     def account_activity(self, account_id: str, recent: int = 40) -> dict:
@@ -597,7 +611,7 @@ class DashboardData:
             return {}
         findings = json.loads(row["findings"] or "[]")
         return {"risk": row["risk"], "flagged": row["flagged"], "requests": row["requests"],
-                "findings": [{k: f.get(k) for k in ("detector", "score", "atlas", "summary")} for f in sorted(findings, key=lambda f: -(f.get("score") or 0))[:3]]}
+                "findings": [{k: f.get(k) for k in ("detector", "score", "atlas", "summary")} for f in sorted(findings, key=lambda f: -contribution(f))[:3]]}
 
     # -- intel ------------------------------------------------------------------------
     def intel_matches(self, limit: int = 200) -> list[dict]:

@@ -14,6 +14,12 @@ from typing import Any
 
 from distillguard.dashboard.data import redact
 
+# Fields that hold our own identifiers and names, never user text: masking them would only break links.
+IDENTIFIER_KEYS = frozenset({
+    "request_id", "account_id", "campaign_id", "api_key_id", "first_flag_request_id", "member_ids", "member_sample", "members",
+    "side", "a", "b", "model", "endpoint", "detector", "atlas", "technique", "scope", "kind", "action", "actor", "shared", "kinds",
+    "words", "families", "split_id", "audit_ids", "ts", "first_ts", "last_ts", "first_flag_ts", "expires_at", "last_action",
+})
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -28,7 +34,7 @@ def redact_deep(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     if isinstance(value, dict):
-        return {redact_text(k) if isinstance(k, str) else k: redact_deep(v) for k, v in value.items()}
+        return {(redact_text(k) if isinstance(k, str) else k): (v if k in IDENTIFIER_KEYS else redact_deep(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact_deep(v) for v in value]
     if isinstance(value, datetime):

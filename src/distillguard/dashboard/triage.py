@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 
 from distillguard.dashboard.actions import STANDING
+from distillguard.dashboard.data import top_finding
 
 QUEUE_SORTS = {"risk": "risk DESC", "size": "pending DESC, risk DESC", "requests": "requests DESC", "new": "is_new DESC, risk DESC",
                "target": "target"}
@@ -52,7 +53,7 @@ def queue(data, sort: str = "risk", assignee: str = "", new_only: bool = False, 
     rows = data.rows(f"{filtered} ORDER BY {order}, target LIMIT ? OFFSET ?", params + [per_page, (page - 1) * per_page])
     for r in rows:
         findings = json.loads(r.pop("findings") or "[]")
-        r["top"] = max(findings, key=lambda f: f.get("score") or 0) if findings else None
+        r["top"] = top_finding(findings)
         r["ids"] = list(r["ids"] or [])[:5]
     return rows, total
 
