@@ -79,6 +79,8 @@ def read_jsonl(path: Path, progress: Callable[[int, int], None] | None = None) -
                 yield lineno, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ExportError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+    if progress is not None:
+        progress(size, size)
 
 
 def read_events(path: Path, progress: Callable[[int, int], None] | None = None) -> Iterator[ApiEvent]:
