@@ -641,6 +641,8 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         page = page_args(request)
         rows, total = data.audit(account_id=account_id, campaign_id=campaign_id, actor=actor, action=action, page=page, per_page=PER_PAGE)
         gateway_rows, gateway_error = (gateway.audit(limit=50) if gateway and page == 1 else ([], None))
+        user = request.state.user
+        rows, gateway_rows = viewable(rows, user.can("analyst")), viewable(gateway_rows, user.can("analyst"))
         return render(request, "audit.html", nav="audit", rows=rows, pager=pager(request, page, total),
                       filters={"account_id": account_id, "campaign_id": campaign_id, "actor": actor, "action": action},
                       gateway_rows=gateway_rows, gateway_error=gateway_error)

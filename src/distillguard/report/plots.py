@@ -47,9 +47,9 @@ def traffic_timeline(hourly: dict[int, list[int]]) -> str:
         flagged = [hourly[h][1] for h in hours]
         ax.fill_between(xs, total, color=_COLORS["ok"], alpha=0.5, step="mid", label="all requests")
         ax.fill_between(xs, flagged, color=_COLORS["flagged"], alpha=0.8, step="mid", label="requests by flagged accounts")
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=10, tz=timezone.utc)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=timezone.utc))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10, tz=timezone.utc))
+        short = hours[-1] - hours[0] < 48
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M" if short else "%d %b", tz=timezone.utc))
         ax.set_xlabel("date (UTC)")
     ax.set_ylabel("requests / hour")
     ax.set_title("Traffic over time")
