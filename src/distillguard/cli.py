@@ -27,6 +27,7 @@ app = typer.Typer(
 _PARTS = (
     ("distillguard.scan_cli", None),
     ("distillguard.simulate.cli", None),
+    ("distillguard.analyst_cli", None),
     ("distillguard.gateway.cli", "services"),
     ("distillguard.dashboard.cli", "services"),
     ("distillguard.watermark.cli", "watermark"),

@@ -194,6 +194,8 @@ def scan(
             if store is not None:
                 store.append_parquet([p for part in parts for p in part["parquet_parts"]])
                 shutil.rmtree(parts_dir, ignore_errors=True)
+            if columns.bodies is not None:  # workers keep event columns only; bodies take one more read of the files
+                request_store.fill_from_files(columns.bodies, files, starts)
             for part in parts:
                 engine.states.update(part["states"])
                 new_events += part["events"]

@@ -122,3 +122,15 @@ def test_every_finding_example_links_to_its_requests(make_client, store):
         link = unescape(re.search(r'href="([^"]+has=logit_bias)"', html).group(1))
         rows = client.get(link.replace("/requests?", "/api/requests?")).json()
         assert rows["total"] >= 1 and all(r["logit_bias"] for r in rows["requests"])
+
+
+def test_a_parallel_scan_stores_bodies_too(tmp_path):
+    from distillguard.pipeline import scan
+    from distillguard.simulate.simulator import SimConfig, simulate
+
+    simulate(SimConfig(seed=9, days=2, legit_accounts=12, volume_scale=0.2, campaigns=[]), tmp_path / "sim")
+    db = tmp_path / "p.duckdb"
+    scan(tmp_path / "sim" / "events.jsonl", db=db, workers=2)
+    events, bodies, mode = _one(db, "SELECT (SELECT count(*) FROM events), (SELECT count(DISTINCT request_id) FROM request_bodies), "
+                                    "(SELECT count(*) FROM events e ANTI JOIN request_bodies b USING (request_id))")[0]
+    assert events > 100 and bodies == events and mode == 0

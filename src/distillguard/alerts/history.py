@@ -13,7 +13,8 @@ from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flag_history (kind VARCHAR, id VARCHAR, first_scan INTEGER, last_scan INTEGER, members INTEGER,
-  alerted_size INTEGER, member_ids JSON)
+  alerted_size INTEGER, member_ids JSON);
+ALTER TABLE flag_history ADD COLUMN IF NOT EXISTS member_ids JSON;
 """
 SAME_CAMPAIGN_SHARE = 0.5  # a campaign under a new id that holds this share of a known one's members is that one, grown
 log = logging.getLogger(__name__)
