@@ -135,3 +135,20 @@ def test_new_since_last_scan_marks_what_the_latest_scan_first_flagged(tmp_path):
     assert [(e["kind"], e["campaign_id"]) for e in events] == [("new", "camp-2")]
     new = dict(con.execute("SELECT id, first_scan FROM flag_history").fetchall())
     assert new == {"camp-1": 1, "camp-2": 2, "a": 1, "b": 2}
+
+
+def test_detectors_behind_flags_count_only_findings_that_carry_weight(make_client, store):
+    import json
+
+    con = duckdb.connect(str(store), read_only=True)
+    findings = [json.loads(f) for (f,) in con.execute("SELECT findings FROM verdicts WHERE flagged").fetchall()]
+    con.close()
+    strong, any_score = {}, {}
+    for account in findings:
+        for name in {f["detector"] for f in account if f["score"] >= 0.3}:
+            strong[name] = strong.get(name, 0) + 1
+        for name in {f["detector"] for f in account}:
+            any_score[name] = any_score.get(name, 0) + 1
+    assert strong != any_score, "the store has flagged accounts with faint side-findings (what used to be counted)"
+    shown = {d["detector"]: d["accounts"] for d in make_client("bob").get("/api/overview").json()["detectors"]}
+    assert shown == dict(sorted(strong.items(), key=lambda kv: -kv[1])[:12]) or shown == strong

@@ -178,3 +178,17 @@ def test_split_needs_a_proper_side_and_a_reason(make_client, store):
     assert viewer.post(f"/campaigns/{campaign_id}/split", data={"csrf": token, "reason": "x", "member": [members[0]]},
                        follow_redirects=False).status_code == 403
     assert re.search(r"split here", client.get(f"/campaigns/{campaign_id}").text)
+
+
+def test_a_campaign_too_large_to_draw_is_drawn_as_its_strong_groups():
+    from distillguard.dashboard.triage import cluster_graph
+
+    members = [f"a{i}" for i in range(30)] + [f"b{i}" for i in range(20)]
+    edges = [{"a": "a0", "b": f"a{i}", "shared": "payment", "families": ["payment"]} for i in range(1, 30)]
+    edges += [{"a": "b0", "b": f"b{i}", "shared": "payment", "families": ["payment"]} for i in range(1, 20)]
+    edges.append({"a": "a3", "b": "b7", "shared": "ip+ua", "families": ["client", "created", "network"]})
+    nodes, links = cluster_graph(members, edges, {"a5": {"risk": 0.9, "flagged": True}}, max_nodes=10)
+    assert sorted(n["size"] for n in nodes) == [20, 30]
+    assert len(links) == 1 and links[0]["shared"] == "ip+ua"
+    assert any(n["href"] == "a5" and n["flagged"] for n in nodes)  # named and linked by its riskiest member
+    assert cluster_graph(members, [], {}, max_nodes=10) is None  # nothing strong to group by: the caller draws what fits

@@ -134,3 +134,9 @@ def test_a_parallel_scan_stores_bodies_too(tmp_path):
     events, bodies, mode = _one(db, "SELECT (SELECT count(*) FROM events), (SELECT count(DISTINCT request_id) FROM request_bodies), "
                                     "(SELECT count(*) FROM events e ANTI JOIN request_bodies b USING (request_id))")[0]
     assert events > 100 and bodies == events and mode == 0
+
+
+def test_search_text_is_literal_not_a_like_pattern(make_client):
+    client = make_client("carol")
+    assert client.get("/api/requests?q=%25%25%25").json()["total"] == 0  # "%%%" used as a pattern would match every request
+    assert client.get("/api/requests?q=____").json()["total"] == 0

@@ -35,6 +35,10 @@ def ensure_table(data) -> None:
         cursor.close()
 
 
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _where(data, q: str, account_id: str, campaign_id: str, starts: str, has: str) -> tuple[str, list]:
     where, params = ["1=1"], []
     if account_id:
@@ -48,9 +52,9 @@ def _where(data, q: str, account_id: str, campaign_id: str, starts: str, has: st
         where.append("starts_with(e.prompt, ?)")
         params.append(starts)
     if q:
-        where.append("(contains(lower(e.prompt), ?) OR contains(lower(b.response_text), ?) OR contains(lower(b.request_json), ?) "
-                     "OR e.request_id = ?)")
-        params += [q.lower()] * 3 + [q]
+        where.append("(e.request_id = ? OR e.prompt ILIKE ? ESCAPE '\\' OR b.response_text ILIKE ? ESCAPE '\\' "
+                     "OR b.request_json ILIKE ? ESCAPE '\\')")
+        params += [q] + [_like(q)] * 3
     if has in HAS:
         where.append(HAS[has])
     return " AND ".join(where), params
@@ -58,16 +62,29 @@ def _where(data, q: str, account_id: str, campaign_id: str, starts: str, has: st
 
 def search(data, q: str = "", account_id: str = "", campaign_id: str = "", starts: str = "", has: str = "", sort: str = "ts",
            page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
-    """(rows, total) of requests matching every filter, newest first unless `sort` says otherwise."""
+    """(rows, total) of requests matching every filter, newest first unless `sort` says otherwise.
+
+    One pass finds the page's ids and the total (a window count); bodies are joined for the scan only when a filter or
+    the sort needs them, and then read for the page's rows alone."""
     where, params = _where(data, q, account_id, campaign_id, starts, has)
-    joined = f"FROM events e LEFT JOIN request_bodies b ON b.request_id = e.request_id WHERE {where}"
-    total = data.scalar(f"SELECT count(*) {joined}", params)
     order = SORTS.get(sort, SORTS["ts"])
-    rows = data.rows(f"""SELECT e.request_id, e.ts, e.account_id, b.api_key_id, e.ip, e.model, e.endpoint, e.status, e.prompt_tokens,
-                                e.completion_tokens, e.cost_usd, b.latency_ms, e.max_tokens, e.temperature, e.n, e.logprobs,
-                                e.logit_bias, e.prompt, left(b.response_text, 2000) response_text
-                         {joined} ORDER BY {order}, e.request_id LIMIT ? OFFSET ?""", params + [per_page, (page - 1) * per_page])
-    return rows, total
+    needs_body = bool(q) or has == "response" or sort == "latency"
+    source = "events e LEFT JOIN request_bodies b ON b.request_id = e.request_id" if needs_body else "events e"
+    hits = data.rows(f"SELECT e.request_id, count(*) OVER () total FROM {source} WHERE {where} ORDER BY {order}, e.request_id "
+                     "LIMIT ? OFFSET ?", params + [per_page, (page - 1) * per_page])
+    total = hits[0]["total"] if hits else (data.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) if page > 1 else 0)
+    if not hits:
+        return [], total
+    ids = [h["request_id"] for h in hits]
+    rows = data.rows("""SELECT e.request_id, e.ts, e.account_id, b.api_key_id, e.ip, e.model, e.endpoint, e.status, e.prompt_tokens,
+                               e.completion_tokens, e.cost_usd, b.latency_ms, e.max_tokens, e.temperature, e.n, e.logprobs,
+                               e.logit_bias, e.prompt, left(b.response_text, 2000) response_text
+                        FROM events e LEFT JOIN request_bodies b ON b.request_id = e.request_id
+                        WHERE e.request_id IN (SELECT unnest(?::VARCHAR[]))""", [ids])
+    by_id = {}
+    for row in rows:
+        by_id.setdefault(row["request_id"], row)  # a request id stored twice (a duplicate in the log) is shown once
+    return [by_id[i] for i in ids if i in by_id], total
 
 
 def detail(data, request_id: str) -> dict | None:

@@ -98,3 +98,35 @@ def weak_bridges(members: list[str], edges: list[dict], min_side: int = 2) -> li
             out.append({**e, "side": sorted(small), "sizes": sorted((len(side), rest))})
     out.sort(key=lambda b: -b["sizes"][0])
     return out
+
+
+def cluster_graph(members: list[str], edges: list[dict], risk: dict[str, dict], max_nodes: int) -> tuple[list[dict], list[dict]] | None:
+    """A campaign too large to draw account by account, as its strongly linked sub-groups (one node each, named
+    by its riskiest member and size) joined by the weak links between them; None when even that is too many nodes."""
+    parent = {m: m for m in members}
+
+    def find(a: str) -> str:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for e in edges:
+        if not is_weak(e):
+            parent[find(e["a"])] = find(e["b"])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for m in members:
+        groups[find(m)].append(m)
+    if len(groups) > max_nodes:
+        return None
+    head = {root: max(group, key=lambda a: (risk.get(a, {}).get("risk") or 0, a)) for root, group in groups.items()}
+    label = {root: f"{head[root]} +{len(group) - 1}" if len(group) > 1 else head[root] for root, group in groups.items()}
+    nodes = [{"id": label[root], "risk": max((risk.get(a, {}).get("risk") or 0) for a in group),
+              "flagged": any(risk.get(a, {}).get("flagged") for a in group), "size": len(group), "href": head[root]}
+             for root, group in groups.items()]
+    joined = {}
+    for e in edges:
+        ra, rb = find(e["a"]), find(e["b"])
+        if ra != rb:
+            joined.setdefault(tuple(sorted((ra, rb))), dict(e, a=label[ra], b=label[rb]))
+    return nodes, list(joined.values())
