@@ -23,9 +23,13 @@ IDENTIFIER_KEYS = frozenset({
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}\Z")  # a field name, not data used as a key
+_NO_DIGIT = re.compile(r"[^0-9@]*\Z")
+
+
 def redact_text(text: str) -> str:
-    if len(text) < 6 or _ISO.match(text):
-        return text
+    if len(text) < 6 or (len(text) < 32 and _NO_DIGIT.match(text)) or _ISO.match(text):
+        return text  # nothing a mask could match: too short, or short without digits or '@'
     return redact(text, limit=len(text) + 1)
 
 
@@ -34,7 +38,8 @@ def redact_deep(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     if isinstance(value, dict):
-        return {(redact_text(k) if isinstance(k, str) else k): (v if k in IDENTIFIER_KEYS else redact_deep(v)) for k, v in value.items()}
+        return {(redact_text(k) if isinstance(k, str) and not _PLAIN_KEY.match(k) else k): (v if k in IDENTIFIER_KEYS else redact_deep(v))
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact_deep(v) for v in value]
     if isinstance(value, datetime):

@@ -70,17 +70,23 @@ def search(data, q: str = "", account_id: str = "", campaign_id: str = "", start
     order = SORTS.get(sort, SORTS["ts"])
     needs_body = bool(q) or has == "response" or sort == "latency"
     source = "events e LEFT JOIN request_bodies b ON b.request_id = e.request_id" if needs_body else "events e"
-    hits = data.rows(f"SELECT e.request_id, count(*) OVER () total FROM {source} WHERE {where} ORDER BY {order}, e.request_id "
-                     "LIMIT ? OFFSET ?", params + [per_page, (page - 1) * per_page])
-    total = hits[0]["total"] if hits else (data.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) if page > 1 else 0)
+    if needs_body:  # the dear filter runs once: a window count beside the page
+        hits = data.rows(f"SELECT e.request_id, count(*) OVER () total FROM {source} WHERE {where} ORDER BY {order}, e.request_id "
+                         "LIMIT ? OFFSET ?", params + [per_page, (page - 1) * per_page])
+        total = hits[0]["total"] if hits else (data.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) if page > 1 else 0)
+    else:  # cheap filters: a count and a top-k sort are each faster than a window over every row
+        total = data.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params)
+        hits = data.rows(f"SELECT e.request_id FROM {source} WHERE {where} ORDER BY {order}, e.request_id LIMIT ? OFFSET ?",
+                         params + [per_page, (page - 1) * per_page])
     if not hits:
         return [], total
     ids = [h["request_id"] for h in hits]
     rows = data.rows("""SELECT e.request_id, e.ts, e.account_id, b.api_key_id, e.ip, e.model, e.endpoint, e.status, e.prompt_tokens,
                                e.completion_tokens, e.cost_usd, b.latency_ms, e.max_tokens, e.temperature, e.n, e.logprobs,
                                e.logit_bias, e.prompt, left(b.response_text, 2000) response_text
-                        FROM events e LEFT JOIN request_bodies b ON b.request_id = e.request_id
-                        WHERE e.request_id IN (SELECT unnest(?::VARCHAR[]))""", [ids])
+                        FROM events e LEFT JOIN (SELECT * FROM request_bodies WHERE request_id IN (SELECT unnest(?::VARCHAR[]))) b
+                          ON b.request_id = e.request_id
+                        WHERE e.request_id IN (SELECT unnest(?::VARCHAR[]))""", [ids, ids])
     by_id = {}
     for row in rows:
         by_id.setdefault(row["request_id"], row)  # a request id stored twice (a duplicate in the log) is shown once
@@ -91,8 +97,8 @@ def detail(data, request_id: str) -> dict | None:
     """One request in full: the event row, its stored body (parsed) and response, and its account's verdict."""
     row = data.one("""SELECT e.*, b.api_key_id, b.latency_ms, b.system_prompt, b.request_json, b.response_text, b.truncated,
                              v.campaign_id, v.risk, v.flagged
-                      FROM events e LEFT JOIN request_bodies b ON b.request_id = e.request_id
-                      LEFT JOIN verdicts v ON v.account_id = e.account_id WHERE e.request_id = ? LIMIT 1""", [request_id])
+                      FROM events e LEFT JOIN (SELECT * FROM request_bodies WHERE request_id = ?) b ON b.request_id = e.request_id
+                      LEFT JOIN verdicts v ON v.account_id = e.account_id WHERE e.request_id = ? LIMIT 1""", [request_id, request_id])
     if row is None:
         return None
     try:
