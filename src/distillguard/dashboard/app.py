@@ -420,7 +420,9 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         return render(request, "campaign.html", nav="campaigns", c=dict(c, findings=viewable(c["findings"], raw)), graph=graph,
                       charts=charts, members=members, prompts=data.campaign_prompts(c), raw=raw, step_name=_step_name(step),
                       pager=pager(request, page, len(c["member_ids"])), edges=edges,
-                      bridges=triage.weak_bridges(c["member_ids"], edges), scope=("campaign_id", c["campaign_id"]))
+                      bridges=data.cached(("bridges", campaign_id) + data.data_version(),
+                                          lambda: triage.weak_bridges(c["member_ids"], edges)),
+                      scope=("campaign_id", c["campaign_id"]))
 
     # -- accounts --------------------------------------------------------------------------------
     @app.get("/accounts", response_class=HTMLResponse)
