@@ -145,3 +145,56 @@ def test_the_hint_names_the_extra_of_each_optional_module():
     assert "distillguard[engines]" in hint("pyspark", "spark")
     assert "distillguard[intel]" in hint("httpx", "intel") and "distillguard[services]" in hint("httpx", "serve")
     assert "make setup" in hint("torch", "watermark")
+
+
+@pytest.fixture(scope="module")
+def scanned_store(tmp_path_factory):
+    from distillguard.pipeline import scan
+    from distillguard.simulate.simulator import simulate
+    from tests.dashboard.store_builder import plant_secrets, sim_config
+
+    d = tmp_path_factory.mktemp("cli-store")
+    simulate(sim_config(seed=13), d / "sim")
+    plant_secrets(d / "sim" / "events.jsonl", d / "sim" / "labels.jsonl")
+    scan(d / "sim" / "events.jsonl", db=d / "s.duckdb", workers=1)
+    return d / "s.duckdb"
+
+
+def test_requests_search_and_show_from_the_command_line(scanned_store):
+    from tests.dashboard.store_builder import PLANTED_EMAIL
+
+    result = runner.invoke(app, ["requests", "search", "--db", str(scanned_store), "--has", "logit_bias", "--format", "json",
+                                 "--limit", "20"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["logit_bias"] for r in rows)
+    shown = runner.invoke(app, ["requests", "show", rows[0]["request_id"], "--db", str(scanned_store)])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["body"]["logit_bias"]
+    planted = runner.invoke(app, ["requests", "search", "--db", str(scanned_store), "--q", PLANTED_EMAIL, "--format", "csv"])
+    assert planted.exit_code == 0 and planted.stdout.count("\n") > 1 and PLANTED_EMAIL not in planted.stdout  # masked
+    raw = runner.invoke(app, ["requests", "search", "--db", str(scanned_store), "--q", PLANTED_EMAIL, "--format", "csv", "--raw"])
+    assert PLANTED_EMAIL in raw.stdout
+    missing = runner.invoke(app, ["requests", "show", "req-nope", "--db", str(scanned_store)])
+    assert missing.exit_code == 2 and "no request req-nope" in missing.output
+
+
+def test_campaign_split_from_the_command_line_refuses_bad_input_in_one_line(scanned_store):
+    import duckdb
+
+    con = duckdb.connect(str(scanned_store), read_only=True)
+    campaign_id, members = con.execute("SELECT campaign_id, member_ids FROM campaigns ORDER BY members DESC LIMIT 1").fetchone()
+    con.close()
+    members = json.loads(members)
+    unknown = runner.invoke(app, ["campaigns", "split", "camp-nope", "--db", str(scanned_store), "--accounts", "a", "--reason", "x"])
+    assert unknown.exit_code == 2 and "no campaign camp-nope" in unknown.output
+    everyone = runner.invoke(app, ["campaigns", "split", campaign_id, "--db", str(scanned_store), "--accounts", ",".join(members),
+                                   "--reason", "x"])
+    assert everyone.exit_code == 2 and "not all" in everyone.output and "Traceback" not in everyone.output
+    done = runner.invoke(app, ["campaigns", "split", campaign_id, "--db", str(scanned_store), "--accounts", members[0], "--reason", "x"])
+    assert done.exit_code == 0 and "re-linked" in done.output, done.output
+    con = duckdb.connect(str(scanned_store), read_only=True)
+    owner = con.execute("SELECT campaign_id FROM verdicts WHERE account_id = ?", [members[0]]).fetchone()[0]
+    others = {r[0] for r in con.execute("SELECT campaign_id FROM verdicts WHERE account_id IN (SELECT unnest(?::VARCHAR[]))",
+                                        [members[1:]]).fetchall()}
+    con.close()
+    assert owner is None or owner not in others
