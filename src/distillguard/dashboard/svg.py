@@ -39,9 +39,11 @@ def _empty(width: int, height: int, message: str) -> str:
             f'{escape(message)}</text></svg>')
 
 
-def _legend(series_names: list[tuple[str, str]], x: float, y: float) -> str:
+def _legend(series_names: list[tuple[str, str]], x: float, y: float, max_x: float | None = None) -> str:
     parts, cursor = [], x
     for name, color in series_names:
+        if max_x is not None and cursor > x and cursor + 24 + 6.5 * len(name) > max_x:  # wrap onto a new line
+            cursor, y = x, y + 15
         parts.append(f'<rect x="{cursor:.1f}" y="{y - 9}" width="10" height="10" rx="2" fill="{color}"/>'
                      f'<text x="{cursor + 14:.1f}" y="{y}" font-size="11" fill="#334155" {_FONT}>{escape(name)}</text>')
         cursor += 24 + 6.5 * len(name)
@@ -234,7 +236,7 @@ def network(nodes: list[dict], edges: list[dict], positions: dict[str, tuple[flo
                        f'{escape(node["id"][-6:])}</text>')
         out.append(f'<a href="{escape(href(node.get("href", node["id"])))}">{circle}</a>' if href else circle)
     legend = [(name, color) for name, color in reason_colors.items()]
-    out.append(_legend(legend, pad, 14))
+    out.append(_legend(legend, pad, 14, max_x=width - pad))
     out.append("</svg>")
     return "".join(out)
 
