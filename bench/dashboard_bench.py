@@ -81,6 +81,14 @@ def build_store(db: Path, accounts: int, events: int) -> dict:
                e.ip, e.user_agent, e.endpoint, e.model, e.prompt, e.prompt_tokens, e.completion_tokens, e.cost_usd, e.status,
                e.max_tokens, e.temperature, e.n, e.logprobs, e.logit_bias
         FROM seed.events e JOIN copies c ON c.account_id = e.account_id""")
+    from distillguard.store.requests import SCHEMA as BODY_SCHEMA
+
+    con.execute(BODY_SCHEMA)
+    con.execute("""
+        INSERT INTO request_bodies
+        SELECT b.request_id || '-' || c.k, b.ts + to_seconds((c.k * 7919) % 86400), b.account_id || '-' || lpad(c.k::VARCHAR, 3, '0'),
+               b.api_key_id, b.latency_ms, b.system_prompt, b.request_json, b.response_text, b.truncated
+        FROM seed.request_bodies b JOIN copies c ON c.account_id = b.account_id""")
     con.execute(f"""
         INSERT INTO verdicts
         SELECT v.account_id || '-' || lpad(c.k::VARCHAR, 3, '0'), v.risk, v.flagged,
@@ -100,18 +108,25 @@ def build_store(db: Path, accounts: int, events: int) -> dict:
             "SELECT campaign_id, risk, flagged, member_ids, links, findings FROM seed.campaigns").fetchall():
         member_ids, links = json.loads(member_ids), json.loads(links) or {}
         for group in range(math.ceil(copies / MERGE)):
-            ids, sample, reasons = [], [], {}
+            ids, sample, reasons, forest = [], [], {}, []
             for k in range(group * MERGE, min((group + 1) * MERGE, copies)):
                 suffix = f"-{k:03d}"
-                ids += [m + suffix for m in member_ids if m in members[k]]
+                copy_ids = [m + suffix for m in member_ids if m in members[k]]
+                if ids and copy_ids:  # the copies of one merged campaign are joined in a chain, so the forest still spans it
+                    forest.append({"a": ids[0], "b": copy_ids[0], "shared": "created+ua", "families": ["client", "created", "network"],
+                                   "words": "same creation burst and client, also same network"})
+                ids += copy_ids
                 for link in links.get("sample_links", []):
                     if link["a"] in members[k] and link["b"] in members[k]:
                         sample.append({"a": link["a"] + suffix, "b": link["b"] + suffix, "shared": link["shared"]})
+                for link in links.get("forest", []):
+                    if link["a"] in members[k] and link["b"] in members[k]:
+                        forest.append(dict(link, a=link["a"] + suffix, b=link["b"] + suffix))
                 for reason, n in (links.get("link_reasons") or {}).items():
                     reasons[reason] = reasons.get(reason, 0) + n
             if ids:
                 rows.append((f"{cid}-g{group}", risk, flagged, len(ids), json.dumps(ids),
-                             json.dumps({"link_reasons": reasons, "sample_links": sample[:400]}), findings, 1))
+                             json.dumps({"link_reasons": reasons, "sample_links": sample[:25], "forest": forest}), findings, 1))
     con.executemany("INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     stats = con.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM verdicts), (SELECT count(*) FROM verdicts WHERE flagged), "
                         "(SELECT count(*) FROM campaigns), (SELECT max(members) FROM campaigns)").fetchone()
@@ -125,12 +140,18 @@ def build_store(db: Path, accounts: int, events: int) -> dict:
 
 
 def _record_actions(app, n: int) -> None:
+    """`n` single-account decisions in the gateway's words, half of them expiring, as the dashboard records them."""
+    from datetime import datetime, timedelta, timezone
+
+    from distillguard.dashboard.data import new_request_id
+
     data = app.state.data
     ids = [r[0] for r in data.con.execute("SELECT account_id FROM verdicts WHERE flagged ORDER BY risk DESC, account_id LIMIT ?", [n]).fetchall()]
-    for i in range(0, len(ids), 100):
-        chunk = ids[i:i + 100]
-        data.record_actions("bench", ("approve", "override", "unblock")[i // 100 % 3], "benchmark action",
-                            [(a, None, data.action_evidence(a)) for a in chunk])
+    words = ("block", "allow", "throttle", "hold", "degrade")
+    for i, account in enumerate(ids):
+        expires = datetime.now(timezone.utc) + timedelta(days=7) if i % 2 else None
+        data.record_decision("bench", words[i // 100 % len(words)], "benchmark action", [account], None, expires,
+                             dict(data.action_evidence(account), scope="account"), new_request_id())
 
 
 def time_pages(db: Path, users: Path, repeats: int = 5) -> list[dict]:
@@ -154,6 +175,8 @@ def time_pages(db: Path, users: Path, repeats: int = 5) -> list[dict]:
         largest = con.execute("SELECT campaign_id FROM campaigns ORDER BY members DESC, risk DESC LIMIT 1").fetchone()[0]
         top_account = con.execute("SELECT account_id FROM verdicts WHERE flagged ORDER BY risk DESC LIMIT 1").fetchone()[0]
         busiest = con.execute("SELECT account_id FROM verdicts ORDER BY requests DESC LIMIT 1").fetchone()[0]
+        some_request = con.execute("SELECT request_id FROM request_bodies WHERE request_json LIKE '%logit_bias%' LIMIT 1").fetchone()
+        some_request = some_request[0] if some_request else con.execute("SELECT request_id FROM events LIMIT 1").fetchone()[0]
     finally:
         data.release()
     pages = [
@@ -164,6 +187,11 @@ def time_pages(db: Path, users: Path, repeats: int = 5) -> list[dict]:
         ("accounts, search", "/accounts?q=acct-0"), ("account (top risk)", f"/accounts/{top_account}"),
         ("account (busiest)", f"/accounts/{busiest}"), ("audit trail", "/audit"), ("audit, page 20", "/audit?page=20"),
         ("intel", "/intel"), ("users", "/users"), ("api overview", "/api/overview"),
+        ("review queue, by size", "/queue?sort=size"), ("review queue, standing block", "/queue?status=block"),
+        ("requests", "/requests"), ("requests, text search", "/requests?q=step%20by%20step"),
+        ("requests, most tokens", "/requests?sort=tokens"), ("requests, campaign, logit_bias", f"/requests?campaign_id={top_campaign}&has=logit_bias"),
+        ("requests of an account, by cost", f"/requests?account_id={busiest}&sort=cost"), ("request (one, in full)", f"/requests/{some_request}"),
+        ("requests, CSV export (10k rows)", "/requests?format=csv"), ("api requests search", "/api/requests?q=capital"),
     ]
     port_socket = __import__("socket").socket()
     port_socket.bind(("127.0.0.1", 0))
@@ -267,12 +295,15 @@ def markdown(data: dict) -> str:
     return "\n".join(lines)
 
 
-def run(data_dir: Path | None = None, quick: bool = False) -> dict:
-    """`data_dir` is unused (the store is simulated); `quick` builds 1k accounts and records nothing."""
+def run(data_dir: Path | None = None, quick: bool = False, accounts: int | None = None, events: int | None = None) -> dict:
+    """`data_dir` is unused (the store is simulated); `quick` builds 1k accounts and records nothing; `accounts`/`events`
+    size a custom store (figures printed, not recorded)."""
     WORK.mkdir(parents=True, exist_ok=True)
     db, users = WORK / "dashboard.duckdb", WORK / "users.yaml"
-    accounts = 1_000 if quick else TARGET_ACCOUNTS
-    store = build_store(db, accounts, TARGET_EVENTS // (10 if quick else 1))
+    custom = accounts is not None or events is not None
+    accounts = accounts or (1_000 if quick else TARGET_ACCOUNTS)
+    quick = quick or custom
+    store = build_store(db, accounts, events or TARGET_EVENTS // (10 if quick else 1))
     pages = time_pages(db, users)
     data = {"store": store, "pages": pages, "audit_rows": 2_000,
             "slowest_cold_s": max(p["cold_s"] for p in pages), "slowest_warm_s": max(p["warm_s"] for p in pages)}
@@ -292,8 +323,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1k accounts; figures not recorded")
     parser.add_argument("--data-dir", type=Path, default=None, help="unused; accepted for run_all compatibility")
+    parser.add_argument("--accounts", type=int, default=None, help="accounts in a custom-sized store (figures not recorded)")
+    parser.add_argument("--events", type=int, default=None, help="minimum events in a custom-sized store")
     args = parser.parse_args()
-    run(args.data_dir, quick=args.quick)
+    run(args.data_dir, quick=args.quick, accounts=args.accounts, events=args.events)
 
 
 if __name__ == "__main__":

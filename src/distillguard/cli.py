@@ -30,6 +30,7 @@ _PARTS = (
     ("distillguard.adapters.cli", None),
     ("distillguard.simulate.cli", None),
     ("distillguard.learning.cli", None),
+    ("distillguard.analyst_cli", None),
     ("distillguard.gateway.cli", "services"),
     ("distillguard.dashboard.cli", "services"),
     ("distillguard.watermark.cli", "watermark"),
@@ -54,7 +55,16 @@ if _missing:
 
 
 def main() -> None:
-    app()
+    import sys
+
+    try:
+        app()
+    except ModuleNotFoundError as exc:  # an optional extra is missing: one line, not a traceback
+        from distillguard.missing_extra import hint
+
+        command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+        typer.echo(f"error: {hint(exc.name, command)}", err=True)
+        raise SystemExit(3) from None
 
 
 if __name__ == "__main__":

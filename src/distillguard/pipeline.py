@@ -26,11 +26,14 @@ import orjson
 from distillguard.adapters import NATIVE, AdaptedReader, resolve_formats
 from distillguard.adapters.cli_support import expand as expand_log_files
 from distillguard.adapters.evidence import Coverage
+from distillguard.alerts import after_scan as after_scan_alerts
 from distillguard.detectors.base import Detector
 from distillguard.detectors.registry import load_config
 from distillguard.events.model import ApiEvent
 from distillguard.events.readers import RejectSink, expand_inputs, iter_file
+from distillguard.linking.splits import apply_to_engine as apply_splits_to_engine
 from distillguard.scoring.engine import CampaignView, DetectionEngine
+from distillguard.store import requests as request_store
 from distillguard.store.duckdb_store import PROMPT_STORE_CHARS, Store
 
 REORDER_WINDOW = 50_000  # replay tolerates events this far out of time order
@@ -63,8 +66,8 @@ def _campaign_json(view: CampaignView, threshold: float) -> dict[str, Any]:
 class _EventColumns:
     """Buffers events as columns for fast appends to the store."""
 
-    def __init__(self, store: Store | None, batch: int = 50_000) -> None:
-        self.store, self.batch = store, batch
+    def __init__(self, store: Store | None, batch: int = 50_000, bodies: request_store.RequestBodies | None = None) -> None:
+        self.store, self.batch, self.bodies = store, batch, bodies
         self.columns: dict[str, list] = {name: [] for name in (
             "request_id", "ts", "account_id", "ip", "user_agent", "endpoint", "model", "prompt", "prompt_tokens",
             "completion_tokens", "cost_usd", "status", "max_tokens", "temperature", "n", "logprobs", "logit_bias")}
@@ -93,6 +96,8 @@ class _EventColumns:
         c["n"].append(n if isinstance(n, int) and abs(n) < 2**31 else None)
         c["logprobs"].append(bool(req.get("logprobs")))
         c["logit_bias"].append(bool(req.get("logit_bias")))
+        if self.bodies is not None:
+            self.bodies.add(event)
         if len(c["request_id"]) >= self.batch:
             self.flush()
 
@@ -101,6 +106,8 @@ class _EventColumns:
             self.store.append_events(self.columns)
             for values in self.columns.values():
                 values.clear()
+        if self.bodies is not None:
+            self.bodies.flush()
 
 
 def _time_ordered(events: Iterator[ApiEvent], window: int) -> Iterator[ApiEvent]:
@@ -160,7 +167,9 @@ def scan(
         known = store.known_request_ids() if engine is not None else set()
     if engine is None:
         engine = DetectionEngine(cfg, extra_detectors)
-    columns = _EventColumns(store)
+    if store is not None:
+        apply_splits_to_engine(engine, store.con)  # analyst splits of over-merged campaigns hold on every rescan
+    columns = _EventColumns(store, bodies=request_store.for_store(store, cfg))
     hourly: dict[int, Counter] = {}
     seen: set[str] = set()
     new_events = 0
@@ -202,6 +211,8 @@ def scan(
             if store is not None:
                 store.append_parquet([p for part in parts for p in part["parquet_parts"]])
                 shutil.rmtree(parts_dir, ignore_errors=True)
+            if columns.bodies is not None:  # workers keep event columns only; bodies take one more read of the files
+                request_store.fill_from_files(columns.bodies, files, starts)
             for part in parts:
                 engine.states.update(part["states"])
                 new_events += part["events"]
@@ -246,6 +257,8 @@ def scan(
                 account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
             verdicts, views = engine.finalize()
         columns.flush()
+        if columns.bodies is not None:
+            columns.bodies.expire(request_store.settings(cfg)["request_retention_days"])
     finally:
         sink.close()
     campaigns = [_campaign_json(view, engine.threshold) for view in views]
@@ -278,6 +291,7 @@ def scan(
         scan_id = store.next_scan_id()
         features = {account_id: state.features() for account_id, state in engine.states.items()}
         store.write_results(scan_id, verdicts, campaigns, features)
+        after_scan_alerts(store.con, scan_id, verdicts, campaigns, cfg)
         if not replay:
             store.save_engine(engine)
         store.record_scan(scan_id, started, stats["files"], new_events, sink.count, len(verdicts), len(flagged_ids), stats["mode"])

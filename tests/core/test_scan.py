@@ -20,7 +20,7 @@ def test_scan_ranks_attacks_above_legit(small_sim, tmp_path):
     assert metrics["fpr_flagged"] <= 0.05
     assert metrics["campaign_recall"] >= 0.8
     html = (tmp_path / "r.html").read_text()
-    assert "data:image/png;base64," in html and "Top accounts" in html
+    assert "data:image/png;base64," in html and "Flagged accounts" in html
     lines = (tmp_path / "v.jsonl").read_text().splitlines()
     assert len(lines) == metrics["accounts"]
 

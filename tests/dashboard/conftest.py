@@ -29,6 +29,21 @@ def base_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def planted_base(tmp_path_factory) -> Path:
+    """A scanned store whose attack prompts, system prompts and responses carry a planted e-mail and sk- key."""
+    from tests.dashboard.store_builder import build_planted_store
+
+    return build_planted_store(tmp_path_factory.mktemp("planted"))
+
+
+@pytest.fixture()
+def planted_store(planted_base, tmp_path) -> Path:
+    path = tmp_path / "planted.duckdb"
+    shutil.copy(planted_base, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def users_file(tmp_path_factory) -> Path:
     from distillguard.dashboard.auth import UserStore
 

@@ -74,3 +74,41 @@ def _build_with_engine(events_path: Path, db: Path) -> Path:  # pragma: no cover
                       sum(v["flagged"] for v in verdicts), "batch")
     store.close()
     return db
+
+
+PLANTED_EMAIL = "jane.doe@example.org"
+PLANTED_KEY = "sk-PLANTEDsecret0123456789abcdef"
+
+
+def plant_secrets(events_path: Path, labels_path: Path) -> None:
+    """Write an e-mail and an API key into attack accounts' prompts (every third request, at the start, so finding
+    examples carry them), into system prompts and into responses: what redaction must keep from viewers."""
+    import json
+
+    attackers = {row["account_id"] for row in map(json.loads, labels_path.read_text().splitlines()) if row["label"] == "attack"}
+    lines = []
+    for number, line in enumerate(events_path.read_text().splitlines()):
+        event = json.loads(line)
+        if event["account_id"] in attackers and number % 3 == 0:
+            for message in event["request"].get("messages") or []:
+                if message.get("role") == "user" and isinstance(message.get("content"), str):
+                    message["content"] = f"mail {PLANTED_EMAIL} key {PLANTED_KEY}: " + message["content"]
+                    break
+            event["request"].setdefault("messages", []).insert(0, {"role": "system", "content": f"owner {PLANTED_EMAIL}"})
+            for choice in (event.get("response") or {}).get("choices") or []:
+                if isinstance(choice.get("message"), dict):
+                    choice["message"]["content"] = f"sent to {PLANTED_EMAIL}. " + str(choice["message"].get("content"))
+        lines.append(json.dumps(event))
+    events_path.write_text("\n".join(lines) + "\n")
+
+
+def build_planted_store(directory: Path) -> Path:
+    from distillguard.pipeline import scan
+    from distillguard.simulate.simulator import simulate
+
+    directory.mkdir(parents=True, exist_ok=True)
+    simulate(sim_config(seed=11), directory / "sim")
+    plant_secrets(directory / "sim" / "events.jsonl", directory / "sim" / "labels.jsonl")
+    db = directory / "store.duckdb"
+    scan(directory / "sim" / "events.jsonl", db=db, workers=1, report=directory / "report.html")
+    return db

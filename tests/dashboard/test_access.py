@@ -94,7 +94,7 @@ def test_viewer_reads_but_cannot_act_unredact_or_manage(make_client, store):
     assert "Viewers cannot take actions" in campaign.text and 'name="action"' not in campaign.text
     raw = client.get(f"/campaigns/{account_id}?raw=1")
     assert "Redaction on (viewers)" in raw.text
-    response = client.post("/actions", data={"csrf": csrf_of(campaign.text), "action": "approve", "reason": "x", "campaign_id": account_id},
+    response = client.post("/actions", data={"csrf": csrf_of(campaign.text), "action": "block", "reason": "x", "campaign_id": account_id},
                            follow_redirects=False)
     assert response.status_code == 403
     assert client.get("/users").status_code == 403
@@ -105,8 +105,8 @@ def test_viewer_reads_but_cannot_act_unredact_or_manage(make_client, store):
 def test_actions_need_the_session_csrf_token_and_same_origin(make_client):
     client = make_client("carol")
     page = client.get("/queue")
-    account_id = page.text.split('name="account_id" value="')[1].split('"')[0]
-    form = {"action": "approve", "reason": "test", "account_id": account_id, "next": "/queue"}
+    account_id = client.get("/accounts?flagged=1").text.split('href="/accounts/')[1].split('"')[0]
+    form = {"action": "block", "reason": "test", "account_id": account_id, "next": "/queue"}
     assert client.post("/actions", data=form, follow_redirects=False).status_code == 403
     assert client.post("/actions", data={**form, "csrf": "nope"}, follow_redirects=False).status_code == 403
     token = csrf_of(page.text)
@@ -135,7 +135,7 @@ def test_admin_manages_users_and_api_tokens(make_client, users_file, tmp_path):
     assert api.get("/api/overview", headers={"authorization": f"Bearer {token}"}).status_code == 200
     assert api.get("/api/overview", headers={"authorization": "Bearer dgt_wrong"}).status_code == 401
     # bob is a viewer: his token cannot act
-    assert api.post("/api/actions", json={"action": "approve", "reason": "x", "account_id": "a"},
+    assert api.post("/api/actions", json={"action": "block", "reason": "x", "account_id": "a"},
                     headers={"authorization": f"Bearer {token}"}).status_code == 403
     added = client.post("/users", data={"csrf": csrf_of(page.text), "op": "add", "username": "dave", "role": "analyst",
                                         "password": "dave-password-1"}, follow_redirects=False)

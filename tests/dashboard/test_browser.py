@@ -1,4 +1,4 @@
-"""End to end in a real headless Chromium: log in, open the top campaign, act on it, find it in the audit trail.
+"""End to end in a real headless Chromium: from a flagged campaign to its raw requests, an action, the audit trail.
 
 Needs Playwright (`pip install playwright==1.65.2`, no browser download) and Debian's `chromium`
 (installed by scripts/test-services.sh). Outside CI the test skips with the reason when either is
@@ -18,6 +18,7 @@ pytest.importorskip("fastapi", reason="needs the services extra")
 pytest.importorskip("itsdangerous", reason="needs the services extra")
 
 from tests.dashboard.conftest import PASSWORD, LiveServer, fake_gateway  # noqa: E402
+from tests.dashboard.store_builder import PLANTED_EMAIL, PLANTED_KEY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -53,13 +54,20 @@ def shots() -> Path:
     return path
 
 
-def test_login_open_top_campaign_act_and_find_it_in_the_audit_trail(store, users_file, shots):
+def _no_secret(text: str, where: str) -> None:
+    for secret in (PLANTED_EMAIL, PLANTED_KEY):
+        assert secret not in text, f"{secret} visible to a viewer on {where}"
+
+
+def test_from_campaign_to_raw_request_then_block_with_expiry_and_one_audit_row(planted_store, users_file, shots):
+    """The analyst's walk: log in, overview, campaign, its whole link graph, a finding's example, the raw request with
+    its response, block the campaign with an expiry, one audit row; then a viewer finds no planted secret anywhere."""
     sync_playwright, executable = _require_browser()
     from distillguard.dashboard.app import create_app
 
     gateway = fake_gateway("gw-token")
     with LiveServer(gateway) as gw:
-        app = create_app(store, users_file, gateway_url=gw.url, gateway_token="gw-token", secret=b"b" * 32, hold_store=False)
+        app = create_app(planted_store, users_file, gateway_url=gw.url, gateway_token="gw-token", secret=b"b" * 32, hold_store=False)
         with LiveServer(app) as server, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
             try:
@@ -74,9 +82,7 @@ def test_login_open_top_campaign_act_and_find_it_in_the_audit_trail(store, users
                 page.goto(server.url + "/campaigns")
                 assert "/login" in page.url
                 page.screenshot(path=str(shots / "01-login.png"))
-                page.fill("input[name=username]", "carol")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("#login-form button[type=submit]")
+                login(page, "carol")
                 page.wait_for_url(server.url + "/campaigns")
 
                 # overview, then the top campaign
@@ -89,42 +95,79 @@ def test_login_open_top_campaign_act_and_find_it_in_the_audit_trail(store, users
                 top.click()
                 page.wait_for_selector("svg.graph")
                 assert campaign_id in page.locator("h1").inner_text()
-                members = page.locator("svg.graph circle").count()
-                assert members >= 2
+
+                # the graph draws every link that joined the campaign: n - 1 lines for n members
+                circles = page.locator("svg.graph circle").count()
+                lines = page.locator("svg.graph line").count()
+                assert circles >= 2 and lines == circles - 1
+                page.click("#links summary")
+                assert page.locator("#links tbody tr").count() == lines
                 page.screenshot(path=str(shots / "03-campaign.png"), full_page=True)
 
-                # act on the whole campaign (the page asks for confirmation)
+                # a finding's example leads to the requests behind it, and one of them opens in full with its response
+                example = page.locator("a.example").first if page.locator("a.example").count() else page.locator(".examples a").first
+                example.click()
+                page.wait_for_selector("#requests")
+                assert page.locator("#requests tbody tr a").count() >= 1
+                page.screenshot(path=str(shots / "04-requests.png"), full_page=False)
+                page.locator("#requests tbody tr").first.locator("a").first.click()
+                page.wait_for_selector("#response")
+                request_id = page.locator("#request-id").inner_text().strip()
+                assert page.locator("#response pre").inner_text().strip()
+                assert page.locator("#messages .message").count() >= 1
+                page.screenshot(path=str(shots / "05-request.png"), full_page=True)
+
+                # block the whole campaign for 24 hours (the page asks for confirmation)
+                page.goto(server.url + f"/campaigns/{campaign_id}")
                 form = page.locator("form.actions").first
                 form.locator("input[name=reason]").fill("e2e: confirmed extraction campaign")
-                form.locator("button[value=approve]").click()
+                form.locator("select[name=expiry]").select_option("24h")
+                form.locator("button[value=block]").click()
                 page.wait_for_selector(".flash")
                 flash = page.locator(".flash").inner_text()
-                assert "approve" in flash and "recorded in the audit trail" in flash and "applied" in flash, flash
-                assert dialogs and "approve all" in dialogs[0]
-                page.screenshot(path=str(shots / "04-after-action.png"), full_page=False)
-                assert len(gateway.state.calls) == members
+                assert "block until" in flash and "as 1 row(s)" in flash and f"{circles} applied" in flash, flash
+                assert dialogs and f"block all {circles}" in dialogs[0]
+                assert len(gateway.state.calls) == circles and all(c["expires_at"] for c in gateway.state.calls)
+                page.screenshot(path=str(shots / "06-after-action.png"), full_page=False)
 
-                # the audit trail has it
-                page.click("header nav >> text=Audit trail")
+                # the audit trail has one row for the decision, listing its members
+                page.goto(server.url + f"/audit?campaign_id={campaign_id}")
                 page.wait_for_selector("#audit")
-                audit_text = page.locator("#audit").inner_text()
-                assert "e2e: confirmed extraction campaign" in audit_text and campaign_id in audit_text and "carol" in audit_text
-                page.screenshot(path=str(shots / "05-audit.png"), full_page=True)
-
-                # an account page, with the action in its history
-                page.goto(server.url + f"/campaigns/{campaign_id}")
-                page.locator("#members tbody a").first.click()
-                page.wait_for_selector("#history")
-                assert "e2e: confirmed extraction campaign" in page.locator("#history").inner_text()
-                page.screenshot(path=str(shots / "06-account.png"), full_page=True)
+                rows = page.locator("#audit tbody tr")
+                assert rows.count() == 1
+                assert "e2e: confirmed extraction campaign" in rows.first.inner_text() and campaign_id in rows.first.inner_text()
+                page.screenshot(path=str(shots / "07-audit.png"), full_page=True)
 
                 # logging out ends the session
                 page.click("header button:has-text('Log out')")
                 page.wait_for_url("**/login")
                 page.goto(server.url + "/audit")
                 assert "/login" in page.url
+
+                # a viewer: no planted secret on any page, in evidence, the API or an export
+                login(page, "bob")
+                page.wait_for_load_state()
+                for path in ("/", f"/campaigns/{campaign_id}", f"/campaigns/{campaign_id}?raw=1", f"/requests/{request_id}",
+                             f"/requests/{request_id}?raw=1", f"/requests?campaign_id={campaign_id}", "/queue", "/audit"):
+                    page.goto(server.url + path)
+                    page.wait_for_load_state()
+                    _no_secret(page.content(), path)
+                for path in (f"/api/requests/{request_id}", f"/api/requests?campaign_id={campaign_id}", "/api/campaigns",
+                             f"/requests?campaign_id={campaign_id}&format=csv", f"/requests?campaign_id={campaign_id}&format=json"):
+                    response = page.request.get(server.url + path)
+                    assert response.status == 200, path
+                    _no_secret(response.text(), path)
+                page.goto(server.url + f"/requests/{request_id}")
+                page.screenshot(path=str(shots / "08-viewer-request.png"), full_page=True)
                 assert not [e for e in errors if "Content Security Policy" in e], errors
             finally:
                 browser.close()
-    for name in ("01-login", "02-overview", "03-campaign", "04-after-action", "05-audit", "06-account"):
+    for name in ("01-login", "02-overview", "03-campaign", "04-requests", "05-request", "06-after-action", "07-audit",
+                 "08-viewer-request"):
         assert (shots / f"{name}.png").stat().st_size > 5_000
+
+
+def login(page, user: str) -> None:
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")

@@ -64,24 +64,26 @@ def test_account_page_percentiles_history_and_requests(make_client, store):
     assert "Features against the population" in page.text and page.text.count('class="meter"') >= 10
     assert "No actions on this account yet" in page.text
     token = csrf_of(page.text)
-    done = client.post("/actions", data={"csrf": token, "action": "override", "reason": "known customer batch job",
+    done = client.post("/actions", data={"csrf": token, "action": "allow", "reason": "known customer batch job",
                                          "account_id": account_id, "next": f"/accounts/{account_id}"})
     assert done.status_code == 200 and "no gateway configured" in done.text
-    assert "known customer batch job" in done.text and "status-override" in done.text
+    assert "known customer batch job" in done.text and "status-allow" in done.text
     assert client.get("/accounts/acct-nope").status_code == 404
 
 
 def test_queue_lists_pending_and_moves_on_after_an_action(make_client, store):
     client = make_client("carol")
     queue = client.get("/queue")
-    first = queue.text.split('name="account_id" value="')[1].split('"')[0]
-    client.post("/actions", data={"csrf": csrf_of(queue.text), "action": "approve", "reason": "clear extraction", "account_id": first})
-    assert f'name="account_id" value="{first}"' not in client.get("/queue").text
-    assert first in client.get("/queue?status=approve").text
+    loose = re.findall(r'name="target" value="account:([^"]+)"', queue.text)
+    assert loose, "the queue lists loose flagged accounts beside campaigns"
+    first = loose[0]
+    client.post("/actions", data={"csrf": csrf_of(queue.text), "action": "block", "reason": "clear extraction", "target": f"account:{first}"})
+    assert f'value="account:{first}"' not in client.get("/queue").text
+    assert first in client.get("/queue?status=block").text
     audit = client.get(f"/audit?account_id={first}")
     assert "clear extraction" in audit.text and "carol" in audit.text
     row = client.get(f"/api/audit?account_id={first}").json()["audit"][0]
-    assert row["action"] == "approve" and row["actor"] == "carol" and row["evidence"]["risk"] > 0
+    assert row["action"] == "block" and row["actor"] == "carol" and row["evidence"]["risk"] > 0
 
 
 def test_campaign_action_goes_through_the_gateway_admin_api(make_client, store):
@@ -90,14 +92,16 @@ def test_campaign_action_goes_through_the_gateway_admin_api(make_client, store):
     with LiveServer(gateway) as server:
         client = make_client("carol", gateway_url=server.url, gateway_token="gw-token")
         page = client.get(f"/campaigns/{cid}")
-        done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "approve", "reason": "confirmed campaign",
-                                             "campaign_id": cid, "next": f"/campaigns/{cid}"})
+        done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "block", "reason": "confirmed campaign",
+                                             "campaign_id": cid, "expiry": "24h", "next": f"/campaigns/{cid}"})
         assert f"gateway: {len(members)} applied" in done.text
         calls = gateway.state.calls
         assert sorted(c["account_id"] for c in calls) == sorted(members)
-        assert all(c["action"] == "block" and c["actor"] == "carol" and c["campaign_id"] == cid for c in calls)
+        assert all(c["action"] == "block" and c["actor"] == "carol" and c["campaign_id"] == cid and c["expires_at"] for c in calls)
         audit = client.get(f"/api/audit?campaign_id={cid}").json()
-        assert audit["total"] == len(members) and all(r["evidence"]["gateway"]["ok"] for r in audit["audit"])
+        # one decision, one audit row, its members listed
+        assert audit["total"] == 1 and audit["audit"][0]["evidence"]["gateway"]["ok"]
+        assert sorted(audit["audit"][0]["evidence"]["members"]) == sorted(members)
         # the same request id names the action in both audit trails
         assert {r["request_id"] for r in audit["audit"]} == {c["request_id"] for c in calls}
         audit_page = client.get("/audit")
@@ -111,11 +115,11 @@ def test_gateway_failures_are_recorded_not_hidden(make_client, store):
     with LiveServer(fake_gateway("gw-token", fail=True)) as server:
         client = make_client("carol", gateway_url=server.url, gateway_token="gw-token")
         page = client.get(f"/accounts/{members[0]}")
-        done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "unblock", "reason": "appeal", "account_id": members[0],
+        done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "hold", "reason": "appeal", "account_id": members[0],
                                              "next": f"/accounts/{members[0]}"})
         assert "1 FAILED" in done.text
     row = client.get(f"/api/audit?account_id={members[0]}").json()["audit"][0]
-    assert row["evidence"]["gateway"]["ok"] is False and row["evidence"]["gateway"]["status"] == 500
+    assert row["evidence"]["gateway"]["ok"] is False and row["evidence"]["gateway"]["failures"][0]["status"] == 500
 
 
 def test_intel_page_fallback_and_files(make_client, tmp_path):
@@ -260,12 +264,12 @@ def test_an_unreachable_gateway_fails_fast_and_is_recorded(make_client, store):
     page = client.get(f"/campaigns/{cid}")
     assert "Gateway audit trail" not in page.text  # campaign page doesn't need it
     started = time.monotonic()
-    done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "approve", "reason": "gateway down",
+    done = client.post("/actions", data={"csrf": csrf_of(page.text), "action": "block", "reason": "gateway down",
                                          "campaign_id": cid, "next": f"/campaigns/{cid}"})
     assert time.monotonic() - started < 10
     assert f"{len(members)} FAILED" in done.text
     rows = client.get(f"/api/audit?campaign_id={cid}").json()["audit"]
-    assert len(rows) == len(members) and not any(r["evidence"]["gateway"]["ok"] for r in rows)
+    assert len(rows) == 1 and not rows[0]["evidence"]["gateway"]["ok"] and len(rows[0]["evidence"]["gateway"]["failures"]) == len(members)
     assert "could not be read" in client.get("/audit").text
 
 
@@ -278,6 +282,6 @@ def test_gateway_policy_rows_in_a_shared_audit_table_do_not_count_as_reviews(mak
                 [account_id])
     con.close()
     client = make_client("bob")
-    assert f"/accounts/{account_id}" in client.get("/queue").text  # still pending review
+    assert account_id in client.get("/queue").text  # still pending review (listed under its campaign)
     audit = client.get("/audit").text
     assert "gateway-policy" in audit and "throttle" in audit

@@ -25,7 +25,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from distillguard.dashboard import svg
+from distillguard.dashboard import actions as action_words
+from distillguard.dashboard import requests_view, svg, triage
+from distillguard.dashboard.redaction import redact_deep
+from distillguard.linking.evidence import in_words
 from distillguard.dashboard.auth import ROLE_RANK, ROLES, User, UserStore, load_secret
 from distillguard.dashboard.data import ACTION_HELP, ACTIONS, DashboardData, StoreBusy, atlas_name, clip, new_request_id, redact
 from distillguard.dashboard.gateway_client import GatewayClient
@@ -54,6 +57,10 @@ class Forbidden(Exception):
 
 class NotFound(Exception):
     pass
+
+
+class BadRequest(Exception):
+    """A user's mistake in a form or API body: answered 400 with the reason."""
 
 
 def _fmt_num(value: Any) -> str:
@@ -126,8 +133,9 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(num=_fmt_num, ts=_fmt_ts, pct=lambda v: "–" if v is None else f"{100 * v:.0f}%",
                        risk=lambda v: "–" if v is None else f"{v:.2f}", atlas_name=atlas_name, evidence=_evidence_items,
-                       redact=redact, clip=clip, tojson=lambda v: json.dumps(v, indent=1, default=str))
-    env.globals.update(ACTIONS=ACTIONS, ACTION_HELP=ACTION_HELP, ROLES=ROLES)
+                       redact=redact, clip=clip, link_words=lambda r: in_words(r, ()), tojson=lambda v: json.dumps(v, indent=1, default=str))
+    env.globals.update(ACTIONS=ACTIONS, ACTION_HELP=ACTION_HELP, ROLES=ROLES, EXPIRY=list(action_words.EXPIRY),
+                       DEFAULT_EXPIRY=action_words.DEFAULT_EXPIRY)
 
     app = FastAPI(title="distillguard dashboard", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.data, app.state.users, app.state.gateway = data, user_store, gateway
@@ -267,6 +275,12 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
             return JSONResponse({"error": exc.message}, status_code=403)
         return render(request, "error.html", status_code=403, title="Not allowed", message=exc.message)
 
+    @app.exception_handler(BadRequest)
+    async def _bad_request(request: Request, exc: BadRequest):
+        if wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return render(request, "error.html", status_code=400, title="Not done", message=str(exc))
+
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
         if wants_json(request):
@@ -354,7 +368,7 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                                         colors=(svg.PALETTE[4],), height=150),
             "actions": svg.time_chart([(a, [(r["d"], r["n"]) for r in acts["daily"] if r["action"] == a]) for a in ACTIONS],
                                       label="analyst actions per day", step=timedelta(days=1), bars=True,
-                                      colors=(svg.PALETTE[1], svg.PALETTE[2], svg.PALETTE[3]), height=200),
+                                      colors=tuple(svg.PALETTE[(i + 1) % len(svg.PALETTE)] for i in range(len(ACTIONS))), height=200),
             "risk": svg.histogram(o["risk_bins"], label="accounts by risk", threshold=o["threshold"]),
             "detectors": svg.hbar_chart([(d["detector"], d["accounts"], f"{d['detector']}: {d['accounts']} flagged accounts")
                                          for d in o["detectors"]], label="flagged accounts by detector"),
@@ -374,6 +388,10 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
     def show_raw(request: Request, user: User) -> bool:
         return request.query_params.get("raw") == "1" and user.can("analyst")
 
+    def viewable(value: Any, raw: bool) -> Any:
+        """Everything a page or API shows passes here: masked unless an analyst asked for raw."""
+        return value if raw else redact_deep(value)
+
     @app.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
     def campaign(request: Request, campaign_id: str):
         user, _ = require(request)
@@ -388,7 +406,8 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         raster = data.campaign_raster(c, step)
         charts = data.cached(("campaign-charts", campaign_id) + data.data_version(), lambda: {
             "graph": svg.network(graph["nodes"], graph["edges"], graph["positions"], reason_colors=reason_colors,
-                                 href=lambda a: f"{root}/accounts/{quote(a, safe='')}", label="campaign link graph"),
+                                 href=lambda a: f"{root}/accounts/{quote(a, safe='')}", label="campaign link graph",
+                                 width=1200, height=560),
             "timeline": svg.time_chart([("requests", [(r["h"], r["n"]) for r in timeline]),
                                         ("active members", [(r["h"], r["accounts"]) for r in timeline])],
                                        label=f"campaign requests per {_step_name(step)}", step=timedelta(seconds=step), width=1200),
@@ -396,9 +415,14 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                                  href=lambda a: f"{root}/accounts/{quote(a, safe='')}") if timeline else "",
         })
         members = data.campaign_members(c, page=page, per_page=PER_PAGE)
-        return render(request, "campaign.html", nav="campaigns", c=c, graph=graph, charts=charts, members=members,
-                      prompts=data.campaign_prompts(c), raw=show_raw(request, user), step_name=_step_name(step),
-                      pager=pager(request, page, len(c["member_ids"])))
+        raw = show_raw(request, user)
+        edges = triage.forest_edges(c)
+        return render(request, "campaign.html", nav="campaigns", c=dict(c, findings=viewable(c["findings"], raw)), graph=graph,
+                      charts=charts, members=members, prompts=data.campaign_prompts(c), raw=raw, step_name=_step_name(step),
+                      pager=pager(request, page, len(c["member_ids"])), edges=edges,
+                      bridges=data.cached(("bridges", campaign_id) + data.data_version(),
+                                          lambda: triage.weak_bridges(c["member_ids"], edges)),
+                      scope=("campaign_id", c["campaign_id"]))
 
     # -- accounts --------------------------------------------------------------------------------
     @app.get("/accounts", response_class=HTMLResponse)
@@ -410,12 +434,17 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                       pager=pager(request, page, total), title="Accounts")
 
     @app.get("/queue", response_class=HTMLResponse)
-    def queue(request: Request, status: str = "pending", q: str = ""):
-        require(request)
+    def queue(request: Request, status: str = "pending", q: str = "", sort: str = "risk", assignee: str = "", new: str = ""):
+        user, _ = require(request)
         page = page_args(request)
-        status = status if status in ("pending", *ACTIONS) else "pending"
-        rows, total = data.accounts(q=q.strip(), flagged_only=status == "pending", status=status, page=page, per_page=PER_PAGE)
-        return render(request, "queue.html", nav="queue", rows=rows, q=q, status=status, pager=pager(request, page, total))
+        status = status if status in ("pending", "expired", *ACTIONS) else "pending"
+        if status == "pending":
+            rows, total = triage.queue(data, sort=sort, assignee=user.name if assignee == "me" else assignee, new_only=bool(new),
+                                       q=q.strip(), page=page, per_page=PER_PAGE)
+        else:
+            rows, total = data.accounts(q=q.strip(), status=status, page=page, per_page=PER_PAGE)
+        return render(request, "queue.html", nav="queue", rows=rows, q=q, status=status, sort=sort, assignee=assignee, new=new,
+                      sorts=list(triage.QUEUE_SORTS), pager=pager(request, page, total), users=[u.name for u in user_store.users()])
 
     @app.get("/accounts/{account_id}", response_class=HTMLResponse)
     def account(request: Request, account_id: str):
@@ -431,58 +460,112 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
                                   label=f"account requests per {_step_name(activity['step'])}", height=220, width=1200,
                                   step=timedelta(seconds=activity["step"]))
         meters = {p["feature"]: svg.meter(p["pct"], flag=p["pct"] >= 0.99 or p["pct"] <= 0.01) for p in percentiles}
-        return render(request, "account.html", nav="accounts", a=a, activity=activity, history=history, percentiles=percentiles,
-                      meters=meters, timeline=timeline, raw=show_raw(request, user), gateway_history=gateway_history,
+        raw = show_raw(request, user)
+        return render(request, "account.html", nav="accounts", a=dict(a, findings=viewable(a["findings"], raw)), activity=activity,
+                      history=history, percentiles=percentiles, scope=("account_id", account_id),
+                      meters=meters, timeline=timeline, raw=raw, gateway_history=gateway_history,
                       step_name=_step_name(activity["step"]),
                       gateway_error=gateway_error)
 
     # -- actions ---------------------------------------------------------------------------------
-    def take_action(actor: str, action: str, reason: str, account_id: str, campaign_id: str) -> dict:
-        if action not in ACTIONS:
-            raise Forbidden(f"unknown action {action!r}")
-        if not reason.strip():
-            raise Forbidden("a reason is required for every action")
-        reason = reason.strip()[:500]
-        if campaign_id and not account_id:
+    def take_action(actor: str, action: str, reason: str, account_ids: list[str], campaign_ids: list[str],
+                    expiry: str = "") -> dict:
+        """One decision per campaign (one audit row listing its members) and one per loose account."""
+        try:
+            reason = action_words.validate(action, reason)
+            expires = None if action == "reset" else action_words.expires_at(expiry or action_words.DEFAULT_EXPIRY)
+        except action_words.ActionError as exc:
+            raise BadRequest(str(exc)) from None
+        decisions: list[tuple[list[str], str | None, dict]] = []
+        for campaign_id in dict.fromkeys(c for c in campaign_ids if c):
             c = data.campaign(campaign_id)
             if c is None:
                 raise NotFound(f"no campaign {campaign_id}")
-            targets = list(c["member_ids"])
-        else:
+            decisions.append((list(c["member_ids"]), campaign_id, {
+                "scope": "campaign", "members": list(c["member_ids"]), "member_count": len(c["member_ids"]), "risk": c["risk"],
+                "findings": [{k: f.get(k) for k in ("detector", "score", "atlas", "summary")} for f in c["findings"][:3]]}))
+        for account_id in dict.fromkeys(a for a in account_ids if a):
             if data.account(account_id) is None:
                 raise NotFound(f"no account {account_id}")
-            targets = [account_id]
-        prepared = []
-        for target in targets:
-            evidence = data.action_evidence(target)
-            evidence["scope"] = "campaign" if campaign_id and not account_id else "account"
-            prepared.append([target, campaign_id or None, evidence, new_request_id()])
-        results = {"ok": 0, "failed": 0, "skipped": 0}
-        if gateway:
-            unreachable = 0
-            for item in prepared:
-                if unreachable >= 3:  # the gateway is down: don't wait out a timeout per member
-                    item[2]["gateway"] = {"ok": False, "status": None, "detail": "not sent: gateway unreachable"}
-                    results["failed"] += 1
-                    continue
-                result = gateway.override(item[0], action, reason, actor, item[1], item[3])
-                unreachable = unreachable + 1 if result.status is None else 0
-                item[2]["gateway"] = result.to_json()
-                results["ok" if result.ok else "failed"] += 1
-        else:
-            results["skipped"] = len(prepared)
-        ids = data.record_actions(actor, action, reason, [tuple(item) for item in prepared])
-        return {"action": action, "accounts": len(prepared), "audit_ids": ids, "gateway": results if gateway else None}
+            decisions.append(([account_id], None, dict(data.action_evidence(account_id), scope="account")))
+        if not decisions:
+            raise BadRequest("choose at least one account or campaign")
+        if action == "reset":
+            standing = data.standing([a for accounts, _, _ in decisions for a in accounts])
+            kept = []
+            for accounts, campaign_id, evidence in decisions:
+                lifted = [a for a in accounts if a in standing]
+                if lifted:
+                    kept.append((lifted, campaign_id, dict(evidence, members=lifted, member_count=len(lifted))
+                                 if campaign_id else evidence))
+            if not kept:
+                raise BadRequest("nothing to reset: no standing action on " + ("these accounts" if len(decisions) > 1 else
+                                 (decisions[0][1] or decisions[0][0][0])))
+            decisions = kept
+        totals = {"ok": 0, "failed": 0, "skipped": 0}
+        ids = []
+        unreachable = 0
+        for accounts, campaign_id, evidence in decisions:
+            request_id = new_request_id()
+            if gateway:
+                ok = failed = 0
+                failures = []
+                for account_id in accounts:
+                    if unreachable >= 3:  # the gateway is down: don't wait out a timeout per member
+                        failed += 1
+                        failures.append({"account_id": account_id, "detail": "not sent: gateway unreachable"})
+                        continue
+                    result = gateway.override(account_id, action, reason, actor, campaign_id, request_id, expires)
+                    unreachable = unreachable + 1 if result.status is None else 0
+                    if result.ok:
+                        ok += 1
+                    else:
+                        failed += 1
+                        failures.append({"account_id": account_id, **result.to_json()})
+                evidence["gateway"] = {"ok": failed == 0, "status": f"{ok}/{len(accounts)} applied",
+                                       "detail": "; ".join(f"{f['account_id']}: {f['detail']}" for f in failures[:5]),
+                                       "failures": failures[:50]}
+                totals["ok"] += ok
+                totals["failed"] += failed
+            else:
+                totals["skipped"] += len(accounts)
+            ids.append(data.record_decision(actor, action, reason, accounts, campaign_id, expires, evidence, request_id))
+        return {"action": action, "accounts": sum(len(d[0]) for d in decisions), "decisions": len(decisions), "audit_ids": ids,
+                "expires_at": expires.isoformat() if expires else None, "gateway": totals if gateway else None}
+
+    def targets_of(values: list[str]) -> tuple[list[str], list[str]]:
+        """Bulk form values `campaign:ID` / `account:ID` into (accounts, campaigns)."""
+        accounts, campaigns = [], []
+        for value in values:
+            kind, _, ident = value.partition(":")
+            (campaigns if kind == "campaign" else accounts if kind == "account" else []).append(ident)
+        return accounts, campaigns
 
     @app.post("/actions")
     async def actions(request: Request):
         user, session = require(request, "analyst")
-        form = await form_of(request)
+        raw_form = await request.form()
+        form = {k: v for k, v in raw_form.items() if isinstance(v, str)}
         check_csrf(request, session, form.get("csrf"))
-        outcome = take_action(user.name, form.get("action", ""), form.get("reason", ""), form.get("account_id", ""),
-                              form.get("campaign_id", ""))
-        target = form.get("account_id") or form.get("campaign_id")
-        message = f"{outcome['action']}: {outcome['accounts']} account(s) ({target}) recorded in the audit trail"
+        accounts, campaigns = targets_of([v for v in raw_form.getlist("target") if isinstance(v, str)])
+        accounts += [form["account_id"]] if form.get("account_id") else []
+        campaigns += [form["campaign_id"]] if form.get("campaign_id") and not form.get("account_id") else []
+        back = safe_next(form.get("next"), "/queue")
+        if form.get("op") == "assign":
+            if not accounts and not campaigns:
+                return redirect(request, back, ("warn", "select something to assign"))
+            assignee = form.get("assignee") or user.name
+            data.assign(campaigns + accounts, assignee, user.name)
+            return redirect(request, back, ("ok", f"assigned {len(campaigns) + len(accounts)} item(s) to {assignee}"))
+        try:
+            outcome = take_action(user.name, form.get("action", ""), form.get("reason", ""), accounts, campaigns, form.get("expiry", ""))
+        except (BadRequest, NotFound) as exc:
+            return redirect(request, back, ("warn", str(exc) or "not found"))
+        what = campaigns[0] if len(campaigns) == 1 and not accounts else accounts[0] if len(accounts) == 1 and not campaigns else \
+            f"{outcome['decisions']} selections"
+        until = f" until {outcome['expires_at'][:16].replace('T', ' ')} UTC" if outcome["expires_at"] else ""
+        message = (f"{outcome['action']}{until}: {outcome['accounts']} account(s) ({what}) recorded in the audit trail as "
+                   f"{outcome['decisions']} row(s)")
         level = "ok"
         if outcome["gateway"] is not None:
             g = outcome["gateway"]
@@ -490,7 +573,68 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
             level = "warn" if g["failed"] else "ok"
         else:
             message += "; no gateway configured, nothing enforced"
-        return redirect(request, safe_next(form.get("next"), "/queue"), (level, message))
+        return redirect(request, back, (level, message))
+
+    # -- request explorer ---------------------------------------------------------------------------
+    @app.get("/requests")
+    def requests_page(request: Request, q: str = "", account_id: str = "", campaign_id: str = "", starts: str = "", has: str = "",
+                      sort: str = "ts", format: str = ""):
+        user, _ = require(request)
+        raw = show_raw(request, user)
+        filters = {"q": q.strip(), "account_id": account_id.strip(), "campaign_id": campaign_id.strip(), "starts": starts, "has": has}
+        if format in ("csv", "json"):
+            rows, total = requests_view.search(data, **filters, sort=sort, page=1, per_page=requests_view.EXPORT_LIMIT)
+            content, media = requests_view.export(requests_view.viewable(rows, raw), format)
+            return Response(content, media_type=media, headers={
+                "Content-Disposition": f'attachment; filename="requests.{format}"',
+                "X-Total-Count": str(total), "X-Exported-Count": str(len(rows))})
+        page = page_args(request)
+        rows, total = requests_view.search(data, **filters, sort=sort, page=page, per_page=PER_PAGE)
+        params = {k: v for k, v in request.query_params.items() if k not in ("page", "format")}
+        return render(request, "requests.html", nav="requests", rows=requests_view.viewable(rows, raw), total=total, raw=raw,
+                      filters=filters, sort=sort, sorts=list(requests_view.SORTS), has_options=list(requests_view.HAS),
+                      pager=pager(request, page, total), export_limit=requests_view.EXPORT_LIMIT,
+                      export_qs=urlencode(params), raw_qs=urlencode({**params, "raw": "0" if raw else "1"}))
+
+    @app.get("/requests/{request_id}", response_class=HTMLResponse)
+    def request_page(request: Request, request_id: str):
+        user, _ = require(request)
+        row = requests_view.detail(data, request_id)
+        if row is None:
+            raise NotFound(f"no request {request_id}")
+        raw = show_raw(request, user)
+        return render(request, "request.html", nav="requests", r=requests_view.viewable(row, raw), raw=raw,
+                      params_json=json.dumps(requests_view.viewable(row["params"], raw), indent=1, default=str),
+                      tools_json=json.dumps(requests_view.viewable(row["tools"], raw), indent=1, default=str) if row["tools"] else "")
+
+    # -- splitting an over-merged campaign -------------------------------------------------------
+    @app.post("/campaigns/{campaign_id}/split")
+    async def split_campaign(request: Request, campaign_id: str):
+        from distillguard.linking import splits
+
+        user, session = require(request, "analyst")
+        raw_form = await request.form()
+        form = {k: v for k, v in raw_form.items() if isinstance(v, str)}
+        check_csrf(request, session, form.get("csrf"))
+        c = data.campaign(campaign_id)
+        if c is None:
+            raise NotFound(f"no campaign {campaign_id}")
+        side = [v for v in raw_form.getlist("member") if isinstance(v, str)]
+        reason = form.get("reason", "").strip()[:500]
+        if not reason:
+            return redirect(request, f"/campaigns/{quote(campaign_id, safe='')}", ("warn", "a reason is required to split a campaign"))
+        try:
+            with data.writing() as con:
+                split_id = splits.record(con, campaign_id, c["member_ids"], side, user.name, reason)
+            data.record_actions(user.name, "split", reason, [(None, campaign_id, {"split_id": split_id, "side": side,
+                                                                                "others": len(c["member_ids"]) - len(side)})])
+            outcome = data.relink(splits.relink)
+        except splits.SplitError as exc:
+            return redirect(request, f"/campaigns/{quote(campaign_id, safe='')}", ("warn", str(exc)))
+        target = data.campaign_of(side[0])
+        message = (f"split {campaign_id}: {len(side)} account(s) apart from the other {len(c['member_ids']) - len(side)}; re-linked "
+                   f"{outcome['accounts']} accounts into {outcome['campaigns']} campaigns (holds on every rescan)")
+        return redirect(request, f"/campaigns/{quote(target, safe='')}" if target else "/campaigns", ("ok", message))
 
     # -- audit, intel, users ----------------------------------------------------------------------
     @app.get("/audit", response_class=HTMLResponse)
@@ -499,6 +643,8 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         page = page_args(request)
         rows, total = data.audit(account_id=account_id, campaign_id=campaign_id, actor=actor, action=action, page=page, per_page=PER_PAGE)
         gateway_rows, gateway_error = (gateway.audit(limit=50) if gateway and page == 1 else ([], None))
+        user = request.state.user
+        rows, gateway_rows = viewable(rows, user.can("analyst")), viewable(gateway_rows, user.can("analyst"))
         return render(request, "audit.html", nav="audit", rows=rows, pager=pager(request, page, total),
                       filters={"account_id": account_id, "campaign_id": campaign_id, "actor": actor, "action": action},
                       gateway_rows=gateway_rows, gateway_error=gateway_error)
@@ -552,31 +698,46 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
 
     @app.get("/api/overview")
     def api_overview(request: Request):
-        require(request)
+        user, _ = require(request)
         o = data.overview()
         keep = ("events", "first_ts", "last_ts", "accounts", "flagged", "campaigns", "flagged_campaigns", "before_flag",
                 "leak_responses", "leak_tokens", "leak_cost", "detectors", "atlas", "top_campaigns")
-        return JSONResponse(jsonable({**{k: o[k] for k in keep}, "actions": data.actions_summary()}))
+        return JSONResponse(jsonable(viewable({**{k: o[k] for k in keep}, "actions": data.actions_summary()}, show_raw(request, user))))
 
     @app.get("/api/campaigns")
     def api_campaigns(request: Request, q: str = "", flagged: str = ""):
-        require(request)
+        user, _ = require(request)
         rows, total = data.campaigns(q=q, flagged_only=bool(flagged), page=page_args(request), per_page=PER_PAGE)
-        return JSONResponse(jsonable({"total": total, "campaigns": rows}))
+        return JSONResponse(jsonable(viewable({"total": total, "campaigns": rows}, show_raw(request, user))))
 
     @app.get("/api/accounts/{account_id}")
     def api_account(request: Request, account_id: str):
-        require(request)
+        user, _ = require(request)
         a = data.account(account_id)
         if a is None:
             raise NotFound(f"no account {account_id}")
-        return JSONResponse(jsonable(a))
+        return JSONResponse(jsonable(viewable(a, show_raw(request, user))))
 
     @app.get("/api/audit")
     def api_audit(request: Request, account_id: str = "", campaign_id: str = "", actor: str = "", action: str = ""):
-        require(request)
+        user, _ = require(request)
         rows, total = data.audit(account_id=account_id, campaign_id=campaign_id, actor=actor, action=action, page=page_args(request))
-        return JSONResponse(jsonable({"total": total, "audit": rows}))
+        return JSONResponse(jsonable(viewable({"total": total, "audit": rows}, show_raw(request, user))))
+
+    @app.get("/api/requests")
+    def api_requests(request: Request, q: str = "", account_id: str = "", campaign_id: str = "", starts: str = "", has: str = "",
+                     sort: str = "ts"):
+        user, _ = require(request)
+        rows, total = requests_view.search(data, q.strip(), account_id, campaign_id, starts, has, sort, page_args(request), PER_PAGE)
+        return JSONResponse(jsonable({"total": total, "requests": requests_view.viewable(rows, show_raw(request, user))}))
+
+    @app.get("/api/requests/{request_id}")
+    def api_request(request: Request, request_id: str):
+        user, _ = require(request)
+        row = requests_view.detail(data, request_id)
+        if row is None:
+            raise NotFound(f"no request {request_id}")
+        return JSONResponse(jsonable(requests_view.viewable(row, show_raw(request, user))))
 
     @app.post("/api/actions")
     async def api_actions(request: Request):
@@ -586,8 +747,15 @@ def create_app(db: str | Path, users: str | Path = "users.yaml", *, gateway_url:
         except ValueError:
             return JSONResponse({"error": "expected a JSON body"}, status_code=400)
         check_csrf(request, session, request.headers.get("x-csrf-token"))
-        outcome = take_action(user.name, str(body.get("action", "")), str(body.get("reason", "")), str(body.get("account_id") or ""),
-                              str(body.get("campaign_id") or ""))
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "expected a JSON object"}, status_code=400)
+
+        def listed(key: str) -> list[str]:
+            value = body.get(key)
+            return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+        outcome = take_action(user.name, str(body.get("action", "")), str(body.get("reason", "")),
+                              listed("account_id") + listed("account_ids"), listed("campaign_id") + listed("campaign_ids"),
+                              str(body.get("expiry") or ""))
         return JSONResponse(outcome)
 
     def warm() -> None:

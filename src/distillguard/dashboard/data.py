@@ -11,11 +11,14 @@ import json
 import re
 import threading
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
+
+from distillguard.dashboard.actions import ACTION_HELP, ACTIONS, STANDING  # noqa: F401  (ACTION_HELP re-exported)
 
 AUDIT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (ts TIMESTAMPTZ, actor VARCHAR, account_id VARCHAR, campaign_id VARCHAR, action VARCHAR,
@@ -37,12 +40,7 @@ ATLAS = {
     "AML.T0056": "Extract LLM System Prompt",
 }
 
-ACTIONS = ("approve", "override", "unblock")
-ACTION_HELP = {
-    "approve": "confirm the detection: the gateway blocks the account",
-    "override": "overrule the detection (false positive): the gateway lets the account through",
-    "unblock": "lift any block and return the account to automatic policy",
-}
+FINDING_MIN_SCORE = 0.3
 
 _REDACTIONS = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
@@ -54,12 +52,20 @@ _REDACTIONS = [
 ]
 
 
+# A cheap test per pattern that must hold before the (much dearer) regex can match: exports redact
+# thousands of long prompts and responses, and the e-mail pattern alone scanned every character.
+_SECRET_MARKS = ("sk-", "sk_", "pk-", "pk_", "rk-", "rk_", "ghp-", "ghp_", "xoxa", "xoxb", "xoxp")
+_MAY_MATCH = (lambda t: "@" in t, lambda t: "://" in t, lambda t: any(m in t for m in _SECRET_MARKS),
+              lambda t: t.count(".") >= 3, lambda t: True, lambda t: len(t) >= 32)
+
+
 def redact(text: str | None, limit: int = 600) -> str:
     """Mask personal data and secrets in a prompt shown to analysts (and clip it)."""
     if not text:
         return ""
-    for pattern, mask in _REDACTIONS:
-        text = pattern.sub(mask, text)
+    for (pattern, mask), may_match in zip(_REDACTIONS, _MAY_MATCH):
+        if may_match(text):
+            text = pattern.sub(mask, text)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -84,8 +90,22 @@ def new_request_id() -> str:
     return "dash-" + uuid.uuid4().hex[:16]
 
 
+_WEIGHTS: dict[str, float] = {}
+
+
+def contribution(finding: dict) -> float:
+    """What a finding adds to the risk: its score times its detector's weight (the default configuration's).
+    A campaign's headline must be what flagged it, not a score-1.0 side finding of weight 0.15 ("activity around the
+    clock") that honest NAT groups show too."""
+    if not _WEIGHTS:
+        from distillguard.detectors.registry import load_config
+
+        _WEIGHTS.update({name: float(spec.get("weight", 0.5)) for name, spec in load_config().get("detectors", {}).items()})
+    return (finding.get("score") or 0) * _WEIGHTS.get(finding.get("detector") or "", 0.5)
+
+
 def top_finding(findings: list[dict]) -> dict | None:
-    return max(findings, key=lambda f: f.get("score") or 0) if findings else None
+    return max(findings, key=contribution) if findings else None
 
 
 class StoreBusy(Exception):
@@ -121,6 +141,13 @@ class DashboardData:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(_SCHEMA)
         con.execute(AUDIT_SCHEMA)
+        from distillguard.dashboard import actions
+        from distillguard.linking.splits import SCHEMA as SPLIT_SCHEMA
+        from distillguard.alerts.history import SCHEMA as HISTORY_SCHEMA
+        from distillguard.store.requests import SCHEMA as BODY_SCHEMA
+
+        for schema in (actions.SCHEMA, SPLIT_SCHEMA, HISTORY_SCHEMA, BODY_SCHEMA):
+            con.execute(schema)
         return con
 
     def acquire(self) -> None:
@@ -245,16 +272,14 @@ class DashboardData:
             SELECT time_bucket(INTERVAL 1 DAY, try_cast(first_flag_ts AS TIMESTAMPTZ)) d, count(*) n FROM verdicts
             WHERE flagged AND try_cast(first_flag_ts AS TIMESTAMPTZ) IS NOT NULL GROUP BY d ORDER BY d""")
         risk_bins = self.rows("SELECT least(floor(risk * 20), 19) b, count(*) n FROM verdicts GROUP BY b ORDER BY b")
-        detectors = self.rows("""
-            SELECT d detector, count(DISTINCT account_id) accounts FROM (
-              SELECT account_id, unnest(json_extract_string(findings, '$[*].detector')) d FROM verdicts WHERE flagged)
-            GROUP BY d ORDER BY accounts DESC LIMIT 12
-        """)
-        atlas = self.rows("""
-            SELECT a technique, count(DISTINCT account_id) accounts FROM (
-              SELECT account_id, unnest(json_extract_string(findings, '$[*].atlas')) a FROM verdicts WHERE flagged)
-            WHERE a IS NOT NULL GROUP BY a ORDER BY accounts DESC LIMIT 12
-        """)
+        # only findings that carry weight (score >= FINDING_MIN_SCORE, as the HTML report counts them): a flagged account's
+        # faint side-findings are not what flagged it
+        strong = f"""SELECT account_id, json_extract_string(f, '$.detector') d, json_extract_string(f, '$.atlas') a FROM (
+                       SELECT account_id, unnest(from_json(findings, '["json"]')) f FROM verdicts WHERE flagged)
+                     WHERE try_cast(json_extract(f, '$.score') AS DOUBLE) >= {FINDING_MIN_SCORE}"""
+        detectors = self.rows(f"SELECT d detector, count(DISTINCT account_id) accounts FROM ({strong}) GROUP BY d ORDER BY accounts DESC LIMIT 12")
+        atlas = self.rows(f"SELECT a technique, count(DISTINCT account_id) accounts FROM ({strong}) WHERE a IS NOT NULL "
+                          "GROUP BY a ORDER BY accounts DESC LIMIT 12")
         top_campaigns = self.rows("SELECT campaign_id, risk, flagged, members, findings FROM campaigns ORDER BY risk DESC, members DESC LIMIT 8")
         for c in top_campaigns:
             c["top"] = top_finding(json.loads(c.pop("findings") or "[]"))
@@ -298,7 +323,7 @@ class DashboardData:
             return None
         row["member_ids"] = json.loads(row["member_ids"] or "[]")
         row["links"] = json.loads(row["links"] or "{}") or {}
-        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -(f.get("score") or 0))
+        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -contribution(f))
         return row
 
     def campaign_members(self, campaign: dict, page: int = 1, per_page: int = 50) -> list[dict]:
@@ -353,22 +378,37 @@ class DashboardData:
             WHERE e.prompt IS NOT NULL AND e.prompt <> ''
             GROUP BY opening ORDER BY n DESC, opening LIMIT ?""", [campaign["member_ids"], limit]))
 
-    def campaign_graph(self, campaign: dict, max_nodes: int = 150) -> dict:
+    def campaign_graph(self, campaign: dict, max_nodes: int = 600) -> dict:
         return self.cached(("cgraph", campaign["campaign_id"], max_nodes) + self.data_version(),
                            lambda: self._campaign_graph(campaign, max_nodes))
 
     def _campaign_graph(self, campaign: dict, max_nodes: int) -> dict:
         import networkx as nx
 
-        edges = [dict(e) for e in campaign["links"].get("sample_links", []) or []]
+        from distillguard.dashboard.triage import forest_edges
+        from distillguard.linking.evidence import in_words
+
+        edges = forest_edges(campaign)
+        for e in edges:  # colour by the kinds that made the join; the tooltip gives every family
+            e["kinds"], e["shared"] = e.get("shared", ""), in_words(e.get("shared", ""), ())
         risk = {r["account_id"]: r for r in self.rows(
             "SELECT account_id, risk, flagged FROM verdicts WHERE account_id IN (SELECT unnest(?::VARCHAR[]))", [campaign["member_ids"]])}
-        linked = []
-        for e in edges:
-            linked += [e["a"], e["b"]]
-        ordered = list(dict.fromkeys(linked + sorted(campaign["member_ids"], key=lambda a: -(risk.get(a, {}).get("risk") or 0))))
+        clustered = None
+        if len(campaign["member_ids"]) > max_nodes:
+            from distillguard.dashboard.triage import cluster_graph
+
+            clustered = cluster_graph(campaign["member_ids"], edges, risk, max_nodes)
+        if clustered is not None:
+            nodes, edges = clustered
+            ordered = [n["id"] for n in nodes]
+        else:
+            linked = []
+            for e in edges:
+                linked += [e["a"], e["b"]]
+            ordered = list(dict.fromkeys(linked + sorted(campaign["member_ids"], key=lambda a: -(risk.get(a, {}).get("risk") or 0))))
         keep = set(ordered[:max_nodes])
-        nodes = [{"id": a, "risk": risk.get(a, {}).get("risk"), "flagged": risk.get(a, {}).get("flagged")} for a in ordered[:max_nodes]]
+        if clustered is None:
+            nodes = [{"id": a, "risk": risk.get(a, {}).get("risk"), "flagged": risk.get(a, {}).get("flagged")} for a in ordered[:max_nodes]]
         edges = [e for e in edges if e["a"] in keep and e["b"] in keep]
         graph = nx.Graph()
         graph.add_nodes_from(n["id"] for n in nodes)
@@ -376,13 +416,12 @@ class DashboardData:
         positions = nx.spring_layout(graph, seed=7, iterations=60) if len(nodes) > 1 else {n["id"]: (0.0, 0.0) for n in nodes}
         reasons = sorted({e.get("shared", "") for e in edges})
         return {"nodes": nodes, "edges": edges, "positions": {k: (float(v[0]), float(v[1])) for k, v in positions.items()},
-                "reasons": reasons, "total_members": len(campaign["member_ids"])}
+                "reasons": reasons, "total_members": len(campaign["member_ids"]), "clustered": clustered is not None}
 
     # -- accounts -------------------------------------------------------------------
     # an account's review status: the latest *analyst* action on it (rows the gateway's own policy may add to a
     # shared audit table, e.g. automatic throttles, do not take an account out of the review queue)
-    _LAST = ("SELECT account_id, arg_max(action, ts) last_action, max(ts) last_ts FROM audit "
-             "WHERE account_id IS NOT NULL AND action IN ('approve', 'override', 'unblock') GROUP BY account_id")
+    _LAST = STANDING
 
     def accounts(self, q: str = "", flagged_only: bool = False, status: str = "", page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         where, params = ["1=1"], []
@@ -393,6 +432,9 @@ class DashboardData:
             where.append("v.flagged")
         if status == "pending":
             where.append("v.flagged AND l.last_action IS NULL")
+        elif status == "expired":
+            where.append("v.flagged AND l.last_action IS NULL AND v.account_id IN (SELECT account_id FROM action_targets "
+                         "WHERE expires_at <= now())")
         elif status in ACTIONS:
             where.append("l.last_action = ?")
             params.append(status)
@@ -411,7 +453,7 @@ class DashboardData:
                            WHERE v.account_id = ?""", [account_id])
         if row is None:
             return None
-        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -(f.get("score") or 0))
+        row["findings"] = sorted(json.loads(row["findings"] or "[]"), key=lambda f: -contribution(f))
         return row
 
     def account_activity(self, account_id: str, recent: int = 40) -> dict:
@@ -481,8 +523,19 @@ class DashboardData:
     # -- audit & actions ------------------------------------------------------------
     def audit(self, account_id: str = "", campaign_id: str = "", actor: str = "", action: str = "", page: int = 1,
               per_page: int = 50) -> tuple[list[dict], int]:
+        """Audit rows, newest first. An account filter also finds the campaign and bulk decisions that covered it;
+        a campaign filter also finds actions on its members one by one."""
         where, params = ["1=1"], []
-        for column, value in (("account_id", account_id), ("campaign_id", campaign_id), ("actor", actor), ("action", action)):
+        if account_id:
+            where.append("(account_id = ? OR request_id IN (SELECT request_id FROM action_targets WHERE account_id = ?))")
+            params += [account_id, account_id]
+        if campaign_id:
+            campaign = self.campaign(campaign_id)
+            members = campaign["member_ids"] if campaign else []
+            where.append("(campaign_id = ? OR account_id IN (SELECT unnest(?::VARCHAR[])) OR request_id IN "
+                         "(SELECT request_id FROM action_targets WHERE campaign_id = ?))")
+            params += [campaign_id, members, campaign_id]
+        for column, value in (("actor", actor), ("action", action)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -497,7 +550,7 @@ class DashboardData:
         return rows, total
 
     def record_actions(self, actor: str, action: str, reason: str, targets: list[tuple]) -> list[str]:
-        """Append one audit row per (account_id, campaign_id, evidence[, request_id]); returns their request ids."""
+        """Append one audit row per (account_id, campaign_id, evidence[, request_id]) (user administration); returns their ids."""
         now = datetime.now(timezone.utc)
         rows, ids = [], []
         for target in targets:
@@ -505,13 +558,70 @@ class DashboardData:
             request_id = target[3] if len(target) > 3 and target[3] else new_request_id()
             ids.append(request_id)
             rows.append((now, actor, account_id, campaign_id, action, reason, json.dumps(evidence, default=str), request_id))
+        self._insert_audit(rows, [])
+        return ids
+
+    def record_decision(self, actor: str, action: str, reason: str, accounts: list[str], campaign_id: str | None,
+                        expires: datetime | None, evidence: dict, request_id: str) -> str:
+        """One analyst decision = one audit row (its members listed in the evidence) + one target row per account."""
+        now = datetime.now(timezone.utc)
+        single = accounts[0] if len(accounts) == 1 and not campaign_id else None
+        evidence = dict(evidence, expires_at=expires.isoformat() if expires else None)
+        audit_row = (now, actor, single, campaign_id, action, reason, json.dumps(evidence, default=str), request_id)
+        targets = [(request_id, now, a, campaign_id, action, expires, actor) for a in accounts]
+        self._insert_audit([audit_row], targets)
+        return request_id
+
+    def _insert_audit(self, rows: list[tuple], targets: list[tuple]) -> None:
         with self._write_lock:
             cursor = self.cur()
             try:
-                cursor.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                cursor.execute("BEGIN TRANSACTION")
+                cursor.executemany("INSERT INTO audit (ts, actor, account_id, campaign_id, action, reason, evidence_json, request_id) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                if targets:
+                    cursor.executemany("INSERT INTO action_targets VALUES (?, ?, ?, ?, ?, ?, ?)", targets)
+                cursor.execute("COMMIT")
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
             finally:
                 cursor.close()
-        return ids
+
+    @contextmanager
+    def writing(self):
+        """A cursor for a small write, serialised with the audit writes."""
+        with self._write_lock:
+            cursor = self.cur()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    def relink(self, relink_fn: Callable[[Path], dict]) -> dict:
+        """Run a re-link of this store in-process (DuckDB shares the open database between connections)."""
+        with self._write_lock:
+            outcome = relink_fn(self.path)
+        with self._lock:
+            self._cache.clear()
+        return outcome
+
+    def campaign_of(self, account_id: str) -> str | None:
+        return self.scalar("SELECT campaign_id FROM verdicts WHERE account_id = ?", [account_id])
+
+    def standing(self, account_ids: list[str]) -> dict[str, dict]:
+        """The standing (unexpired, not reset) action of each of these accounts."""
+        return {r["account_id"]: r for r in self.rows(f"SELECT * FROM ({STANDING}) WHERE account_id IN (SELECT unnest(?::VARCHAR[]))",
+                                                      [account_ids])}
+
+    def assign(self, targets: list[str], assignee: str, actor: str) -> None:
+        now = datetime.now(timezone.utc)
+        with self._write_lock:
+            cursor = self.cur()
+            try:
+                cursor.executemany("INSERT INTO assignments VALUES (?, ?, ?, ?)", [(t, assignee, now, actor) for t in targets])
+            finally:
+                cursor.close()
 
     def action_evidence(self, account_id: str) -> dict:
         row = self.one("SELECT risk, flagged, campaign_id, requests, findings FROM verdicts WHERE account_id = ?", [account_id])
@@ -519,7 +629,7 @@ class DashboardData:
             return {}
         findings = json.loads(row["findings"] or "[]")
         return {"risk": row["risk"], "flagged": row["flagged"], "requests": row["requests"],
-                "findings": [{k: f.get(k) for k in ("detector", "score", "atlas", "summary")} for f in sorted(findings, key=lambda f: -(f.get("score") or 0))[:3]]}
+                "findings": [{k: f.get(k) for k in ("detector", "score", "atlas", "summary")} for f in sorted(findings, key=lambda f: -contribution(f))[:3]]}
 
     # -- intel ------------------------------------------------------------------------
     def intel_matches(self, limit: int = 200) -> list[dict]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
-# What each dashboard action asks the gateway to do with the account.
-GATEWAY_ACTION = {"approve": "block", "override": "allow", "unblock": "unblock"}
+# Dashboard actions are the gateway's own words; `reset` drops the override so policy alone decides.
+GATEWAY_ACTION = {a: a for a in ("block", "allow", "throttle", "hold", "degrade", "reset")}
 
 
 @dataclass
@@ -31,12 +32,14 @@ class GatewayClient:
         self._client.close()
 
     def override(self, account_id: str, action: str, reason: str, actor: str, campaign_id: str | None,
-                 request_id: str) -> GatewayResult:
-        """POST /admin/accounts/{id}/override — one call per account."""
+                 request_id: str, expires_at: datetime | None = None) -> GatewayResult:
+        """POST /admin/accounts/{id}/override — one call per account; `expires_at` (UTC) bounds the action."""
         import httpx
 
         body = {"action": GATEWAY_ACTION[action], "dashboard_action": action, "reason": reason, "actor": actor,
-                "campaign_id": campaign_id, "request_id": request_id}
+                "campaign_id": campaign_id, "request_id": request_id,
+                "expires_at": expires_at.isoformat().replace("+00:00", "Z") if expires_at else None,
+                "ttl_s": max(1, int((expires_at - datetime.now(timezone.utc)).total_seconds())) if expires_at else None}
         try:
             response = self._client.post(f"/admin/accounts/{quote(account_id, safe='')}/override", json=body)
         except httpx.HTTPError as exc:

@@ -39,9 +39,11 @@ def _empty(width: int, height: int, message: str) -> str:
             f'{escape(message)}</text></svg>')
 
 
-def _legend(series_names: list[tuple[str, str]], x: float, y: float) -> str:
+def _legend(series_names: list[tuple[str, str]], x: float, y: float, max_x: float | None = None) -> str:
     parts, cursor = [], x
     for name, color in series_names:
+        if max_x is not None and cursor > x and cursor + 24 + 6.5 * len(name) > max_x:  # wrap onto a new line
+            cursor, y = x, y + 15
         parts.append(f'<rect x="{cursor:.1f}" y="{y - 9}" width="10" height="10" rx="2" fill="{color}"/>'
                      f'<text x="{cursor + 14:.1f}" y="{y}" font-size="11" fill="#334155" {_FONT}>{escape(name)}</text>')
         cursor += 24 + 6.5 * len(name)
@@ -224,14 +226,17 @@ def network(nodes: list[dict], edges: list[dict], positions: dict[str, tuple[flo
         x, y = at(node["id"])
         risk = node.get("risk") or 0.0
         fill = "#dc2626" if node.get("flagged") else "#f59e0b" if risk >= 0.3 else "#64748b"
-        circle = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" stroke="#fff" stroke-width="1.2">'
-                  f'<title>{escape(node["id"])} · risk {risk:.2f}{" · flagged" if node.get("flagged") else ""}</title></circle>')
+        size = node.get("size") or 1  # a cluster of strongly linked accounts is one node, sized by its members
+        r = min(radius * size ** 0.5, 24)
+        what = f" · {size} accounts" if size > 1 else ""
+        circle = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="#fff" stroke-width="1.2">'
+                  f'<title>{escape(node["id"])}{what} · risk {risk:.2f}{" · flagged" if node.get("flagged") else ""}</title></circle>')
         if len(nodes) <= 30:
             circle += (f'<text x="{x:.1f}" y="{y - radius - 3:.1f}" text-anchor="middle" font-size="9" fill="#475569" {_FONT}>'
                        f'{escape(node["id"][-6:])}</text>')
-        out.append(f'<a href="{escape(href(node["id"]))}">{circle}</a>' if href else circle)
+        out.append(f'<a href="{escape(href(node.get("href", node["id"])))}">{circle}</a>' if href else circle)
     legend = [(name, color) for name, color in reason_colors.items()]
-    out.append(_legend(legend, pad, 14))
+    out.append(_legend(legend, pad, 14, max_x=width - pad))
     out.append("</svg>")
     return "".join(out)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from distillguard.config.validate import check_keys
 from distillguard.detectors.accounts import NewAccountRampDetector, SybilStructureDetector
 from distillguard.detectors.base import Detector
 from distillguard.detectors.benchmark_harvest import BenchmarkHarvestDetector
@@ -50,6 +51,7 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
         user = yaml.safe_load(text) or {}
         if not isinstance(user, dict):
             raise ValueError(f"{path}: expected a YAML mapping at the top level")
+        check_keys(user, config, str(path))
         unknown = set(user.get("detectors", {})) - set(REGISTRY)
         if unknown:
             raise ValueError(f"{path}: detectors: unknown detector(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(REGISTRY))}")

@@ -99,13 +99,19 @@ def export_cmd(
 ) -> None:
     """Export flagged campaigns as a shareable STIX bundle (hashed identifiers, prompt signatures)."""
     from distillguard.intel.export import ExportError, export_bundle
+    from distillguard.progress import progress_bar
 
     ring = _keyring(keys)
     try:
-        bundle, stats = export_bundle(verdicts, events, ring, provider, campaign or None, tlp)
+        with progress_bar(f"reading {events.name}", unit="MB", scale=1e-6) as update:
+            bundle, stats = export_bundle(verdicts, events, ring, provider, campaign or None, tlp, progress=update)
     except ExportError as exc:
         _fail(str(exc))
-    out.write_text(json.dumps(bundle, indent=1) + "\n")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(bundle, indent=1) + "\n")
+    except OSError as exc:
+        _fail(f"--out {out}: cannot write ({exc.strerror or exc})")
     typer.echo(
         f"wrote {out}: {stats['campaigns']} campaign(s), {stats['identifiers']} identifier indicators, "
         f"{stats['signatures']} prompt signatures (dropped as common at your own customers: "
@@ -141,21 +147,27 @@ def match_cmd(
     from distillguard.intel.export import ExportError, read_events
     from distillguard.intel.matcher import IntelMatchDetector
     from distillguard.intel.validate import BundleError, load_package
+    from distillguard.progress import progress_bar
 
     detector = IntelMatchDetector(_keyring(keys), block_threshold=threshold)
     try:
         for path in bundles:
             detector.load(load_package(path))
-        for event in read_events(events):
-            detector.observe(event)
+        with progress_bar(f"matching {events.name}", unit="MB", scale=1e-6) as update:
+            for event in read_events(events, update):
+                detector.observe(event)
     except (BundleError, ExportError) as exc:
         _fail(str(exc))
     findings = [(a, detector.score_account(a, {})) for a in detector.accounts]
     findings = sorted(((a, f) for a, f in findings if f), key=lambda x: -x[1].score)
     if out:
-        with out.open("w") as handle:
-            for account, finding in findings:
-                handle.write(json.dumps({"account_id": account, **finding.to_json()}) + "\n")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with out.open("w") as handle:
+                for account, finding in findings:
+                    handle.write(json.dumps({"account_id": account, **finding.to_json()}) + "\n")
+        except OSError as exc:
+            _fail(f"--out {out}: cannot write ({exc.strerror or exc})")
     blocked = sum(f.score >= threshold for _, f in findings)
     typer.echo(f"{len(detector.accounts)} accounts seen; {len(findings)} match peer intel; {blocked} at or above {threshold}")
     if detector.unknown_kids:

@@ -21,11 +21,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from distillguard.events.model import ApiEvent, EventError, parse_event
 from distillguard.intel.keys import Keyring, event_identifiers
 from distillguard.intel.signatures import SignatureHasher, SignatureIndex, campaign_signatures, shingles
+from distillguard.progress import stream_position
 
 NAMESPACE = uuid.UUID("6f1d2c1e-8a59-4c5e-9d0a-3f5b3c2b7d11")
 # ATLAS techniques every extraction campaign maps to, plus any named by findings.
@@ -59,25 +60,31 @@ def identity_id(provider_name: str) -> str:
     return f"identity--{uuid.uuid5(NAMESPACE, provider_name)}"
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+def read_jsonl(path: Path, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, dict]]:
+    """(line number, record) of a JSONL file; `progress(bytes read, file size)` every 2,000 lines."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         handle = opener(path, "rt", encoding="utf-8")
     except FileNotFoundError:
         raise ExportError(f"{path}: no such file") from None
+    size = path.stat().st_size if progress is not None else 0
     with handle:
         for lineno, line in enumerate(handle, 1):
+            if progress is not None and lineno % 2000 == 0:
+                progress(min(stream_position(handle), size), size)
             if not line.strip():
                 continue
             try:
                 yield lineno, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ExportError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+    if progress is not None:
+        progress(size, size)
 
 
-def read_events(path: Path) -> Iterator[ApiEvent]:
-    for lineno, obj in read_jsonl(path):
+def read_events(path: Path, progress: Callable[[int, int], None] | None = None) -> Iterator[ApiEvent]:
+    for lineno, obj in read_jsonl(path, progress):
         try:
             yield parse_event(obj)
         except EventError as exc:
@@ -308,8 +315,9 @@ def export_bundle(
     provider_name: str,
     campaign_ids: list[str] | None = None,
     tlp: str = "amber",
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict, dict]:
     if tlp.lower() not in TLP:
         raise ExportError(f"--tlp: {tlp!r} is not one of {', '.join(TLP)}")
     campaigns, not_customers = load_campaigns(verdicts, campaign_ids)
-    return build_bundle(campaigns, not_customers, list(read_events(events_path)), keyring, provider_name, tlp=tlp)
+    return build_bundle(campaigns, not_customers, list(read_events(events_path, progress)), keyring, provider_name, tlp=tlp)

@@ -20,6 +20,7 @@ from typing import Any
 from datasketch import MinHash
 
 from distillguard.features.account import AccountState
+from distillguard.linking import evidence as link_evidence
 
 WEBMAIL = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "proton.me", "protonmail.com",
@@ -104,7 +105,7 @@ class CampaignLinker:
         self.parent[account] = root
         return root
 
-    def _union(self, a: str, b: str, reason: str) -> None:
+    def _union(self, a: str, b: str, reason: str, families=None) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
@@ -119,6 +120,7 @@ class CampaignLinker:
         if len(self.edges[ra]) < 400:
             self.edges[ra].append((a, b, reason))
         self.version += 1
+        link_evidence.record(self, ra, rb, a, b, reason, families or {_FAMILY[k] for k in reason.split("+")})
 
     # -- observing accounts ------------------------------------------------------
     def keys_of(self, state: AccountState) -> list[tuple[tuple, str]]:
@@ -155,7 +157,7 @@ class CampaignLinker:
         share span MIN_FAMILIES independent families, or on a shared payment instrument.
         """
         ra, rb = self.find(a), self.find(b)
-        if ra == rb:
+        if ra == rb or not link_evidence.allowed(self, ra, rb):
             return
         kinds = reason.split("+")
         if len(kinds) == 1 and kinds[0] in _ALONE:
@@ -165,8 +167,7 @@ class CampaignLinker:
         families = self.pending.setdefault(pair, set())
         families.update(_FAMILY[k] for k in kinds)
         if len(families) >= MIN_FAMILIES:
-            del self.pending[pair]
-            self._union(a, b, reason)
+            self._union(a, b, reason, self.pending.pop(pair))
 
     # -- reading campaigns -----------------------------------------------------
     def campaigns(self, min_size: int = 2) -> dict[str, list[str]]:
@@ -181,7 +182,8 @@ class CampaignLinker:
     def evidence(self, root: str) -> dict[str, Any]:
         root = self.find(root)
         return {"link_reasons": dict(self.reasons.get(root, {})),
-                "sample_links": [{"a": a, "b": b, "shared": r} for a, b, r in self.edges.get(root, [])[:25]]}
+                "sample_links": [{"a": a, "b": b, "shared": r} for a, b, r in self.edges.get(root, [])[:25]],
+                **link_evidence.export(self, root)}
 
 
 def probe_keys(state: AccountState, linker: CampaignLinker) -> list[tuple]:

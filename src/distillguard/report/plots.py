@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
+from datetime import datetime, timezone
 from typing import Any
 
 import matplotlib
@@ -38,14 +39,18 @@ def risk_histogram(verdicts: list[dict[str, Any]], threshold: float) -> str:
 def traffic_timeline(hourly: dict[int, list[int]]) -> str:
     fig, ax = plt.subplots(figsize=(9, 3))
     if hourly:
+        import matplotlib.dates as mdates
+
         hours = sorted(hourly)
-        start = hours[0]
-        xs = [(h - start) / 24 for h in hours]
+        xs = [datetime.fromtimestamp(h * 3600, tz=timezone.utc) for h in hours]
         total = [hourly[h][0] for h in hours]
         flagged = [hourly[h][1] for h in hours]
         ax.fill_between(xs, total, color=_COLORS["ok"], alpha=0.5, step="mid", label="all requests")
         ax.fill_between(xs, flagged, color=_COLORS["flagged"], alpha=0.8, step="mid", label="requests by flagged accounts")
-        ax.set_xlabel("days since first event")
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10, tz=timezone.utc))
+        short = hours[-1] - hours[0] < 48
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M" if short else "%d %b", tz=timezone.utc))
+        ax.set_xlabel("date (UTC)")
     ax.set_ylabel("requests / hour")
     ax.set_title("Traffic over time")
     ax.legend(loc="upper right")

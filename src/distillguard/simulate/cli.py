@@ -8,6 +8,11 @@ from typing import Optional
 import typer
 
 
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate_command(
@@ -27,7 +32,17 @@ def register(app: typer.Typer) -> None:
         split: str = typer.Option("all", help="With --data-dir: 'tune', 'heldout' or 'all' sources."),
     ) -> None:
         """Simulate API traffic: legit personas plus extraction campaigns, with labels."""
+        from distillguard.progress import progress_bar
         from distillguard.simulate.simulator import ATTACK_STRATEGIES, CampaignSpec, SimConfig, default_campaigns, simulate
+
+        for name, value, low in (("--days", days, 1), ("--legit-accounts", legit_accounts, 0), ("--sybils", sybils, 0),
+                                 ("--requests-per-account", requests_per_account, 1), ("--proxy-pool", proxy_pool, 0)):
+            if value < low:
+                _fail(f"{name} must be at least {low} (got {value})")
+        if cover_share > 1:
+            _fail(f"--cover-share is a share between 0 and 1 (got {cover_share})")
+        if out.exists() and not out.is_dir():
+            _fail(f"--out {out} is a file; give a folder to write events.jsonl and labels.jsonl into")
 
         campaigns = default_campaigns()
         if strategy:
@@ -59,5 +74,9 @@ def register(app: typer.Typer) -> None:
             except FileNotFoundError as exc:
                 typer.echo(f"error: --data-dir: {exc}", err=True)
                 raise typer.Exit(2)
-        summary = simulate(config, out)
+        try:
+            with progress_bar("simulating accounts", unit="accounts") as update:
+                summary = simulate(config, out, progress=update)
+        except OSError as exc:
+            _fail(f"cannot write into {out}: {exc.strerror or exc}")
         typer.echo(f"{summary['events']:,} events, {summary['accounts']} accounts ({summary['attack_accounts']} attack) -> {out}")

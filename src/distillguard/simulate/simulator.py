@@ -153,6 +153,8 @@ class _Writer:
         self.counter = 0
         self.events: list[tuple[float, dict]] = []
         self.labels: list[dict] = []
+        self.progress: Callable[[int, int], None] | None = None  # (accounts done, accounts expected)
+        self.expected_accounts = 0
 
     def response_text(self, rng: random.Random, completion_tokens: int) -> str:
         if self.config.responses is not None:
@@ -199,6 +201,8 @@ class _Writer:
 
     def label(self, who: Identity, label: str, persona: str, campaign_id: str | None) -> None:
         self.labels.append({"account_id": who.account_id, "label": label, "persona": persona, "campaign_id": campaign_id})
+        if self.progress is not None:
+            self.progress(len(self.labels), max(self.expected_accounts, len(self.labels)))
 
 
 # --------------------------------------------------------------------------- legit personas
@@ -372,10 +376,13 @@ def _campaign(config: SimConfig, writer: _Writer, rng: random.Random, spec: Camp
 
 
 # --------------------------------------------------------------------------- entry point
-def generate(config: SimConfig) -> tuple[list[dict], list[dict]]:
-    """Return (events sorted by time, labels)."""
+def generate(config: SimConfig, progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], list[dict]]:
+    """Return (events sorted by time, labels). `progress(accounts done, accounts expected)` after each account."""
     rng = random.Random(config.seed)
     writer = _Writer(config)
+    writer.progress = progress
+    writer.expected_accounts = (sum(max(1, round(share * config.legit_accounts)) for share in config.persona_mix.values() if share > 0)
+                                + sum(spec.sybils for spec in config.campaigns))
     _legit(config, writer, rng)
     for number, spec in enumerate(config.campaigns):
         _campaign(config, writer, random.Random(f"{config.seed}-{number}"), spec, number)
@@ -383,9 +390,9 @@ def generate(config: SimConfig) -> tuple[list[dict], list[dict]]:
     return [event for _, event in writer.events], writer.labels
 
 
-def simulate(config: SimConfig, out_dir: Path) -> dict[str, Any]:
+def simulate(config: SimConfig, out_dir: Path, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    events, labels = generate(config)
+    events, labels = generate(config, progress)
     with open(out_dir / "events.jsonl", "wb") as handle:
         for event in events:
             handle.write(orjson.dumps(event) + b"\n")

@@ -1,0 +1,144 @@
+"""Full request bodies and response texts, kept beside `events` so an analyst can read any raw request.
+
+`events` holds what detection and charts need (one short prompt column); an analyst
+checking a finding needs the whole request: every message with its role, the system
+prompt, the parameters (the logit_bias map itself, not a boolean), tools, and what the
+model answered. That lives here, bounded twice: each body is clipped to
+`store.request_body_max_chars` (strings shortened, the JSON kept valid, `truncated`
+set) and rows older than `store.request_retention_days` before the newest one are
+deleted after every scan.
+
+    bodies = RequestBodies(store.con, max_chars=20000)
+    bodies.add(event); bodies.flush(); bodies.expire(days=30)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS request_bodies (request_id VARCHAR, ts TIMESTAMPTZ, account_id VARCHAR, api_key_id VARCHAR,
+  latency_ms DOUBLE, system_prompt VARCHAR, request_json VARCHAR, response_text VARCHAR, truncated BOOLEAN)
+"""
+ARROW_SCHEMA = pa.schema([
+    ("request_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")), ("account_id", pa.string()), ("api_key_id", pa.string()),
+    ("latency_ms", pa.float64()), ("system_prompt", pa.string()), ("request_json", pa.string()), ("response_text", pa.string()),
+    ("truncated", pa.bool_()),
+])
+DEFAULTS = {"keep_request_bodies": True, "request_body_max_chars": 20000, "request_retention_days": 90}
+
+
+def settings(config: dict[str, Any] | None) -> dict[str, Any]:
+    """The `store:` section of the configuration, with defaults."""
+    return {**DEFAULTS, **((config or {}).get("store") or {})}
+
+
+def _strings(value: Any) -> int:
+    if isinstance(value, str):
+        return 1
+    if isinstance(value, dict):
+        return sum(_strings(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_strings(v) for v in value)
+    return 0
+
+
+def _clip_strings(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, dict):
+        return {k: _clip_strings(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clip_strings(v, limit) for v in value]
+    return value
+
+
+def bounded_json(value: Any, max_chars: int) -> tuple[str, bool]:
+    """JSON of `value` in at most about `max_chars` characters: long strings are shortened, never the structure."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= max_chars:
+        return text, False
+    limit = max(40, max_chars // max(1, _strings(value)))
+    while limit > 40:
+        text = json.dumps(_clip_strings(value, limit), ensure_ascii=False, default=str)
+        if len(text) <= max_chars:
+            return text, True
+        limit //= 2
+    text = json.dumps(_clip_strings(value, 40), ensure_ascii=False, default=str)
+    if len(text) > max_chars:  # a structure too big even with short strings (thousands of messages): keep a valid stub
+        text = json.dumps({"_truncated": f"request body of {len(text):,} characters exceeds the {max_chars:,} limit"})
+    return text, True
+
+
+class RequestBodies:
+    """Buffers bodies of one scan and appends them in batches (the caller owns the connection and its transaction)."""
+
+    def __init__(self, con, max_chars: int = DEFAULTS["request_body_max_chars"], batch: int = 20_000) -> None:
+        self.con, self.max_chars, self.batch = con, int(max_chars), batch
+        con.execute(SCHEMA)
+        self.rows: dict[str, list] = {name: [] for name in ARROW_SCHEMA.names}
+
+    def add(self, event) -> None:
+        request_json, clipped = bounded_json(event.request, self.max_chars)
+        response = event.response_text
+        if len(response) > self.max_chars:
+            response, clipped = response[: self.max_chars] + "…", True
+        system = event.system_text
+        values = (event.request_id, event.ts, event.account_id, event.api_key_id, event.latency_ms,
+                  system[: self.max_chars] if system else None, request_json, response or None, clipped)
+        for name, value in zip(ARROW_SCHEMA.names, values):
+            self.rows[name].append(value)
+        if len(self.rows["request_id"]) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows["request_id"]:
+            return
+        table = pa.Table.from_pydict(self.rows, schema=ARROW_SCHEMA)
+        self.con.register("_new_bodies", table)
+        self.con.execute("INSERT INTO request_bodies SELECT * FROM _new_bodies")
+        self.con.unregister("_new_bodies")
+        for values in self.rows.values():
+            values.clear()
+
+    def expire(self, days: float) -> int:
+        """Delete bodies older than `days` before the newest stored one (logs are often historical); returns rows deleted."""
+        newest = self.con.execute("SELECT max(ts) FROM request_bodies").fetchone()[0]
+        if newest is None or days <= 0:
+            return 0
+        cutoff = newest - timedelta(days=float(days))
+        deleted = self.con.execute("SELECT count(*) FROM request_bodies WHERE ts < ?", [cutoff]).fetchone()[0]
+        if deleted:
+            self.con.execute("DELETE FROM request_bodies WHERE ts < ?", [cutoff])
+        return int(deleted)
+
+
+def for_store(store, config: dict[str, Any] | None) -> RequestBodies | None:
+    """The body writer a scan uses, or None when the store is off or `store.keep_request_bodies` is false."""
+    options = settings(config)
+    if store is None or not options["keep_request_bodies"]:
+        return None
+    return RequestBodies(store.con, options["request_body_max_chars"])
+
+
+def fill_from_files(bodies: RequestBodies, files, starts: dict[str, int]) -> int:
+    """Store the bodies of a parallel scan: its workers keep only event columns, so read the files once more here.
+
+    Costs one more parse of the input (rejects were already counted by the workers and are not counted again)."""
+    from distillguard.events.readers import RejectSink, iter_file
+
+    sink, seen = RejectSink(None), set()
+    try:
+        for path in files:
+            for _, event in iter_file(path, sink, start_line=starts.get(str(path), 0)):
+                if event.request_id not in seen:
+                    seen.add(event.request_id)
+                    bodies.add(event)
+    finally:
+        sink.close()
+    bodies.flush()
+    return len(seen)
