@@ -43,7 +43,7 @@ def test_every_gateway_action_is_accepted_with_expiry_and_sent_in_the_gateways_w
         assert api.status_code == 200, api.text  # `throttle` used to answer 403 "unknown action"
         body = api.json()
         assert body["expires_at"] and body["accounts"] == 1 and body["gateway"]["ok"] == 1
-        assert gateway.state.calls[-1]["action"] == action and gateway.state.calls[-1]["ttl_s"] > 23 * 3600
+        assert gateway.state.calls[-1]["action"] == action and gateway.state.calls[-1]["expires_in_s"] > 23 * 3600
         assert account_id in client.get(f"/queue?status={action}").text
         assert f'value="account:{account_id}"' not in client.get("/queue").text
 

@@ -199,3 +199,24 @@ def test_campaign_bucket_is_shared_by_linked_accounts(tmp_path):
         assert [c.post("/v1/chat/completions", json=CHAT).status_code for _ in range(4)] == [200] * 4  # not linked
         rows = gw.enforcer.audit.query(action="throttle")
         assert len(rows) == 2 and all(r["campaign_id"] == "camp-1" for r in rows)
+
+
+def test_analyst_throttle_and_degrade_overrides_with_expiry(tmp_path):
+    """The dashboard's words reach the gateway: throttle and degrade are overrides, and an expiry lifts them."""
+    import time as _time
+
+    policy = ("reload_check_s: 0\nbands: [{name: all, min_risk: 0.0, action: allow}]\n"
+              "throttle: {account: {rate_per_s: 0.01, burst: 2}}\n")
+    with run_gateway(tmp_path, policy) as gw, gw.client("alice") as a, gw.client("bob") as b, gw.admin() as admin:
+        assert admin.post("/admin/accounts/acct-alice/override",
+                          json={"action": "throttle", "reason": "ticket 9", "expires_in_s": 2}).status_code == 200
+        codes = [a.post("/v1/chat/completions", json=CHAT).status_code for _ in range(4)]
+        assert codes == [200, 200, 429, 429]
+        assert admin.get("/admin/accounts/acct-alice").json()["override"] == "throttle"
+        _time.sleep(2.2)  # the expiry lifts the throttle: the policy (allow) decides again
+        assert a.post("/v1/chat/completions", json=CHAT).status_code == 200
+        assert admin.post("/admin/accounts/acct-bob/override", json={"action": "degrade", "reason": "ticket 10"}).status_code == 200
+        r = b.post("/v1/chat/completions", json=CHAT)
+        assert r.status_code == 200
+        rows = admin.get("/admin/audit", params={"account_id": "acct-bob", "action": "override:degrade"}).json()["audit"]
+        assert len(rows) == 1 and rows[0]["reason"] == "ticket 10"

@@ -39,7 +39,7 @@ class GatewayClient:
         body = {"action": GATEWAY_ACTION[action], "dashboard_action": action, "reason": reason, "actor": actor,
                 "campaign_id": campaign_id, "request_id": request_id,
                 "expires_at": expires_at.isoformat().replace("+00:00", "Z") if expires_at else None,
-                "ttl_s": max(1, int((expires_at - datetime.now(timezone.utc)).total_seconds())) if expires_at else None}
+                "expires_in_s": max(1, int((expires_at - datetime.now(timezone.utc)).total_seconds())) if expires_at else None}
         try:
             response = self._client.post(f"/admin/accounts/{quote(account_id, safe='')}/override", json=body)
         except httpx.HTTPError as exc:

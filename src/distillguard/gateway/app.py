@@ -7,12 +7,14 @@ Admin (header `Authorization: Bearer <admin token>`):
     GET  /admin/review-queue             accounts held for review
     POST /admin/accounts/{id}/override   {"action": ..., "reason": "...", "actor": "...", "expires_in_s": N}
          (durable: written to STATE_DIR/decisions.sqlite, and to Redis when configured, before it returns;
-         expires_in_s, optional, lifts an allow/block/hold after that many seconds)
+         expires_in_s, optional, lifts an allow/block/hold/throttle/degrade after that many seconds)
          allow   exempt the account (never degraded, throttled, held or blocked)
          block   refuse every request (403 account_blocked)
          unblock lift a block or hold: the scorer's flag no longer blocks, and block/hold from
                  risk bands or findings become throttle (the account stays watched)
          hold    refuse with 403 account_held_for_review until decided
+         throttle serve within the account's rate bucket (429 beyond it), whatever the risk
+         degrade serve a degraded answer (logprobs/logit_bias stripped, max_tokens capped)
          reset   drop the override: the policy alone decides again
          allow/block/unblock/reset take the account off the review queue; every call is audited.
     GET  /admin/audit?limit=&account_id=&action=
@@ -55,7 +57,8 @@ from distillguard.gateway.state import make_state
 log = logging.getLogger("distillguard.gateway")
 
 ENDPOINTS = {"/v1/chat/completions": "chat/completions", "/v1/completions": "completions"}
-OVERRIDE_ACTIONS = {"allow": "allow", "block": "block", "unblock": "reviewed", "hold": "hold", "reset": None}
+OVERRIDE_ACTIONS = {"allow": "allow", "block": "block", "unblock": "reviewed", "hold": "hold", "throttle": "throttle",
+                    "degrade": "degrade", "reset": None}
 
 
 @dataclass

@@ -291,6 +291,8 @@ def decide(policy: Policy, *, account_id: str, org_id: str | None, risk: float, 
         return Decision({"allow"}, ["analyst override: allow"], source="override")
     if override == "hold":
         return Decision({"hold"}, ["held for review"], source="override")
+    if override in ("throttle", "degrade"):
+        return Decision({override}, [f"analyst override: {override}"], source="override")
     if account_id in policy.allow_accounts or (org_id and org_id in policy.allow_orgs):
         return Decision({"allow"}, ["allow-listed"], source="allow_list")
     reviewed = override == "reviewed"
