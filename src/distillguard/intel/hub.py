@@ -9,7 +9,13 @@ versions), manifest and status, with `added_after`, `limit`/`next` paging, the
 - collections grant read and write per provider; a provider sees only the
   collections it can read or write;
 - every object a provider adds must be created by its own identity
-  (`created_by_ref`), so nobody can publish as another;
+  (`created_by_ref`), so nobody can publish as another, and an object id belongs
+  to the provider that first published it: a later version (or a revocation)
+  from anyone else is refused with 403;
+- TLP marking definitions must be the standard ones and no marking definition
+  changes once stored;
+- only TAXII 2.1 media types are accepted, and JSON is parsed with depth and
+  number-size limits; every error, even an unexpected one, is a TAXII error body;
 - posted envelopes are size-capped and validated with stix2 before storage;
 - readers of a collection get a signed webhook when objects are added.
 """
@@ -28,7 +34,7 @@ from fastapi.responses import Response
 
 from distillguard.intel.hub_config import HubConfig, Provider
 from distillguard.intel.hub_store import HubStore, fmt_ts, parse_ts
-from distillguard.intel.validate import TLP_IDS, BundleError, check_objects
+from distillguard.intel.validate import TLP_IDS, BundleError, canonical_tlp, check_objects, loads_limited
 from distillguard.intel import webhooks
 
 TAXII = "application/taxii+json;version=2.1"
@@ -54,6 +60,12 @@ def _taxii(body: Any, status: int = 200, headers: dict | None = None) -> Respons
     return Response(json.dumps(body), status_code=status, media_type=TAXII, headers=headers)
 
 
+def _is_taxii21(media_type: str) -> bool:
+    """`application/taxii+json;version=2.1` (parameters in any order, any spacing); 2.0 and bare types are refused."""
+    parts = [p.strip().lower() for p in media_type.split(";")]
+    return parts[0] == "application/taxii+json" and "version=2.1" in [p.replace(" ", "") for p in parts[1:]]
+
+
 def _accepts_taxii(request: Request) -> bool:
     accept = request.headers.get("accept", "").replace(" ", "").lower()
     return any(part.startswith("application/taxii+json") and ("version=2.1" in part or ";" not in part) for part in accept.split(",")) or "*/*" in accept
@@ -69,6 +81,12 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
     async def _taxii_error(request: Request, exc: TaxiiError):
         headers = {"WWW-Authenticate": 'Basic realm="distillguard-hub"'} if exc.status == 401 else None
         return _taxii({"title": exc.title, "description": exc.description, "http_status": str(exc.status)}, exc.status, headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # Never a plain-text 500 with internals: a TAXII error body naming only the kind of failure.
+        return _taxii({"title": "Internal Server Error", "description": f"the hub could not process this request ({type(exc).__name__})",
+                       "http_status": "500"}, 500)
 
     def auth(request: Request) -> Provider:
         if not _accepts_taxii(request):
@@ -219,8 +237,7 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         provider = auth(request)
         check_root(api_root)
         conf = collection(provider, cid, write=True)
-        ctype = request.headers.get("content-type", "").replace(" ", "").lower()
-        if not ctype.startswith("application/taxii+json"):
+        if not _is_taxii21(request.headers.get("content-type", "")):
             raise TaxiiError(415, "Unsupported Media Type", f"Content-Type must be {TAXII}")
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > config.max_content_length:
@@ -231,21 +248,27 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
             if len(body) > config.max_content_length:
                 raise TaxiiError(413, "Payload Too Large", f"body exceeds max_content_length {config.max_content_length}")
         try:
-            envelope = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise TaxiiError(400, "Bad Request", f"envelope is not JSON ({getattr(exc, 'msg', exc)})") from None
+            envelope = loads_limited(body, "envelope")
+        except BundleError as exc:
+            raise TaxiiError(400, "Bad Request", str(exc)) from None
         if not isinstance(envelope, dict):
             raise TaxiiError(400, "Bad Request", "envelope: expected a JSON object with 'objects'")
         try:
             objects = check_objects(envelope.get("objects"), "envelope")
         except BundleError as exc:
             raise TaxiiError(422, "Unprocessable Entity", str(exc)) from None
+        first_publishers = store.owners([obj["id"] for obj in objects if obj["id"] not in TLP_IDS])
         for i, obj in enumerate(objects):
             if obj["type"] == "marking-definition" and obj["id"] in TLP_IDS:
+                if not canonical_tlp(obj):
+                    raise TaxiiError(422, "Unprocessable Entity", f"objects[{i}] ({obj['id']}): an altered TLP marking definition; they are immutable")
                 continue
             owner = obj["id"] if obj["type"] == "identity" else obj.get("created_by_ref")
             if owner != provider.identity:
                 raise TaxiiError(403, "Forbidden", f"objects[{i}] ({obj['id']}): created_by_ref must be {provider.identity} ({provider.name}); publishing as another provider is refused")
+            first = first_publishers.get(obj["id"])
+            if first is not None and first != provider.name:
+                raise TaxiiError(403, "Forbidden", f"objects[{i}] ({obj['id']}): this object id was first published by another provider; only it may add versions")
         ok, failed = store.add(cid, objects, provider.name)
         now = fmt_ts(datetime.now(timezone.utc))
         status = {

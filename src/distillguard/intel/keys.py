@@ -84,11 +84,8 @@ class Keyring:
         }
 
     def save(self, path: Path) -> None:
-        path = Path(path)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n")
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
+        """Write atomically; the file is 0600 from the moment it exists (see `write_secret_file`)."""
+        write_secret_file(Path(path), (json.dumps(self.to_json(), indent=2) + "\n").encode())
 
     @classmethod
     def load(cls, path: Path) -> "Keyring":
@@ -114,6 +111,31 @@ class Keyring:
         if current not in keys:
             raise KeyError_(f"{path}: field 'current' must name one of the keys")
         return cls(current=current, keys=keys, created=dict(data.get("created") or {}))
+
+
+def write_secret_file(path: Path, data: bytes) -> None:
+    """Create a fresh, randomly named temporary file with O_EXCL|O_NOFOLLOW and mode 0600, write,
+    fsync and rename it over `path`. Nothing pre-planted (a file or a symlink at a guessable
+    name) is ever opened, and no moment exists at which the secret is readable by others."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(16):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise KeyError_(f"{path}: could not create a private temporary file next to it")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _new_kid() -> str:
