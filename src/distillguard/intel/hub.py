@@ -17,7 +17,10 @@ versions), manifest and status, with `added_after`, `limit`/`next` paging, the
 - only TAXII 2.1 media types are accepted, and JSON is parsed with depth and
   number-size limits; every error, even an unexpected one, is a TAXII error body;
 - posted envelopes are size-capped and validated with stix2 before storage;
-- readers of a collection get a signed webhook when objects are added.
+- readers of a collection get a signed webhook when objects are added;
+- with `blind_secret_file` set, the hub is the key holder of blinded identifier
+  hashing (intel/blind.py): POST /{root}/collections/{id}/blind/ evaluates blinded
+  points for the collection's members, within a daily budget per member.
 """
 
 from __future__ import annotations
@@ -58,6 +61,11 @@ def _page(rows: list, more: bool, objects: list) -> dict[str, Any]:
 
 def _taxii(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(json.dumps(body), status_code=status, media_type=TAXII, headers=headers)
+
+
+def blind_kid(collection_id: str) -> str:
+    """The key id indicators carry when hashed with a collection's blinded key."""
+    return f"oprf.{collection_id}"
 
 
 def _is_taxii21(media_type: str) -> bool:
@@ -289,6 +297,46 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         if status is None or status.pop("_owner", None) != provider.name:
             raise TaxiiError(404, "Not Found", f"no status {status_id}")
         return _taxii(status)
+
+    evaluators: dict[str, Any] = {}
+    master = None
+    if config.blind_secret_file:
+        from distillguard.intel.hub_config import load_blind_secret
+
+        master = load_blind_secret(config.blind_secret_file)
+
+    @app.post("/{api_root}/collections/{cid}/blind/")
+    async def blind_evaluate(api_root: str, cid: str, request: Request):
+        """Blinded identifier hashing for members of this collection (its sharing group)."""
+        from distillguard.intel.blind import BlindError, Evaluator, group_key
+
+        provider = auth(request)
+        check_root(api_root)
+        conf = config.collections.get(cid)
+        if conf is None or not (conf.can_read(provider.name) or conf.can_write(provider.name)):
+            raise TaxiiError(404, "Not Found", f"no collection {cid} visible to {provider.name}")
+        if master is None:
+            raise TaxiiError(404, "Not Found", "blinded hashing is not enabled on this hub (blind_secret_file)")
+        body = await request.body()
+        if len(body) > config.max_content_length:
+            raise TaxiiError(413, "Payload Too Large", f"body exceeds max_content_length {config.max_content_length}")
+        try:
+            points = loads_limited(body, "request").get("points")
+            if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+                raise BundleError("points: expected a list of base64 strings")
+            decoded = [base64.b64decode(p, validate=True) for p in points]
+        except (BundleError, AttributeError, ValueError) as exc:
+            raise TaxiiError(400, "Bad Request", str(exc)) from None
+        evaluator = evaluators.get(cid)
+        if evaluator is None:
+            evaluator = evaluators[cid] = Evaluator(group_key(master, cid), config.blind_budget_per_day)
+        try:
+            replies = evaluator.evaluate(provider.name, decoded)
+        except BlindError as exc:
+            status = 429 if "budget" in str(exc) else 400
+            raise TaxiiError(status, "Too Many Requests" if status == 429 else "Bad Request", str(exc)) from None
+        return _taxii({"kid": blind_kid(cid), "points": [base64.b64encode(r).decode() for r in replies],
+                       "remaining": evaluator.remaining(provider.name)})
 
     def notify(conf, publisher: Provider, count: int) -> None:
         payload = {

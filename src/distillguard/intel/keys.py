@@ -7,7 +7,10 @@ matching against the previous one for a while.
 
 Caveat worth stating plainly: hashing a small space (all IPv4 addresses, all /24
 prefixes, popular email domains) is only as private as the key is secret. Anyone
-holding the key can enumerate the space; outsiders who see bundles cannot.
+holding the key can enumerate the space; outsiders who see bundles cannot. Attach
+a `blind` client (intel/blind.py) and identifiers are hashed by an oblivious PRF
+whose key stays with the hub, one per sharing group: then no member can enumerate
+identifiers offline, and the hub caps how many it evaluates per member per day.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 # Kinds of identifier that can be shared, in the order evidence lists them.
 IDENTIFIER_KINDS = ("payment_fingerprint", "ip", "ip_prefix", "email_domain", "user_agent")
@@ -40,6 +44,21 @@ class Keyring:
     created: dict[str, str] = field(default_factory=dict)
     # How many keys a peer keeps: current + previous (older ones are dropped on rotate).
     keep: int = 2
+    # Identifier hashing by oblivious PRF (a BlindClient); None: HMAC under the shared key.
+    blind: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def identifier_kid(self) -> str:
+        return self.blind.kid if self.blind is not None else self.current
+
+    def knows_identifier_kid(self, kid: str) -> bool:
+        return kid in self.keys or (self.blind is not None and kid == self.blind.kid)
+
+    def identifier_hex(self, kind: str, value: str, kid: str | None = None) -> str:
+        """The shareable hash of one identifier: blinded PRF when configured for that kid, else HMAC."""
+        if self.blind is not None and (kid is None or kid == self.blind.kid):
+            return self.blind.prf_hex(kind, value)
+        return self.hmac_hex(kind, value, kid)
 
     @classmethod
     def generate(cls, kid: str | None = None) -> "Keyring":
