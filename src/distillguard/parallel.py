@@ -103,8 +103,14 @@ class AccountPartitions:
         return states
 
     def close(self) -> None:
-        """Stop workers that are still running (after an error in the parent)."""
+        """Stop workers that are still running (after an error in the parent).
+
+        Lines queued for a dead worker are dropped rather than flushed at exit: otherwise the
+        queue's feeder thread would wait forever for a reader that is gone."""
         for proc in self.procs:
             if proc.is_alive():
                 proc.kill()
             proc.join()
+        for inbox in self.inboxes:
+            inbox.cancel_join_thread()
+            inbox.close()

@@ -9,9 +9,15 @@ in-worker (a parallel worker dies; the parent must abort and commit nothing).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STAGES = ("after-flush", "in-finalize", "in-write-verdicts", "in-commit")
 
 
 def _die() -> None:
@@ -55,16 +61,37 @@ def arm(stage: str) -> None:
     elif stage == "in-worker":
         from distillguard import parallel
 
-        original_work = parallel._work
-
         def work_then_die(config, inbox, outbox):
             inbox.get()  # take one batch, then die with the rest unprocessed
             _die()
 
+        parallel.BATCH_LINES = 50  # many batches queue up for the dead worker (more than a pipe buffer holds)
         parallel._work = work_then_die
-        del original_work
     else:
         raise SystemExit(f"unknown stage {stage!r}")
+
+
+def kill_scan(stage: str, log: Path, db: Path, out: Path, workers: int = 1) -> subprocess.CompletedProcess:
+    """Run the scan in a child process armed to kill itself at `stage`."""
+    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH") or os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    return subprocess.run([sys.executable, "-m", "tests.robust.killer", stage, str(log), str(db), str(out), str(workers)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def store_counts(db: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows, ids = con.execute("SELECT count(*), count(DISTINCT request_id) FROM events").fetchone()
+        accounts, requests = con.execute("SELECT count(*), sum(requests) FROM verdicts").fetchone()
+        return {"rows": rows, "ids": ids, "verdict_accounts": accounts, "verdict_requests": requests}
+    finally:
+        con.close()
+
+
+def verdict_risks(path: Path) -> dict[str, float]:
+    return {v["account_id"]: round(v["risk"], 6) for v in map(json.loads, Path(path).read_text().splitlines())}
 
 
 if __name__ == "__main__":

@@ -7,18 +7,12 @@ once, a verdict for every account, every event counted once in its account's sta
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from distillguard.pipeline import scan
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.robust.killer import STAGES, kill_scan as _kill_scan, store_counts as _store_counts, verdict_risks as _risks
 
 
 def _split_log(small_sim: Path, tmp_path: Path, first: int, total: int) -> tuple[Path, list[bytes]]:
@@ -26,26 +20,6 @@ def _split_log(small_sim: Path, tmp_path: Path, first: int, total: int) -> tuple
     log = tmp_path / "grow.jsonl"
     log.write_bytes(b"".join(lines[:first]))
     return log, lines
-
-
-def _kill_scan(stage: str, log: Path, db: Path, out: Path, workers: int = 1) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH") or os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
-    return subprocess.run([sys.executable, "-m", "tests.robust.killer", stage, str(log), str(db), str(out), str(workers)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-
-def _store_counts(db: Path) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows, ids = con.execute("SELECT count(*), count(DISTINCT request_id) FROM events").fetchone()
-        accounts, requests = con.execute("SELECT count(*), sum(requests) FROM verdicts").fetchone()
-        return {"rows": rows, "ids": ids, "verdict_accounts": accounts, "verdict_requests": requests}
-    finally:
-        con.close()
-
-
-def _risks(path: Path) -> dict[str, float]:
-    return {v["account_id"]: round(v["risk"], 6) for v in map(json.loads, path.read_text().splitlines())}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +33,7 @@ def reference(small_sim, tmp_path_factory):
     return result, _risks(folder / "v.jsonl")
 
 
-@pytest.mark.parametrize("stage", ["after-flush", "in-finalize", "in-write-verdicts", "in-commit"])
+@pytest.mark.parametrize("stage", STAGES)
 def test_kill_during_a_rescan_then_rescan_loses_and_doubles_nothing(small_sim, tmp_path, reference, stage):
     ref, ref_risks = reference
     log, lines = _split_log(small_sim, tmp_path, 300, 900)
