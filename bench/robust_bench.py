@@ -41,7 +41,7 @@ def real_traffic(data: Path, seed: int = 11) -> Path:
 
 
 def fuzz(traffic: Path, cases: int) -> dict:
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, given, seed, settings
 
     from tests.robust.mutations import Consumers, mutated_lines
 
@@ -50,20 +50,27 @@ def fuzz(traffic: Path, cases: int) -> dict:
     consumers = Consumers()
     crashes: list[str] = []
 
-    @settings(max_examples=cases, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(mutated_lines(events))
-    def run(line: bytes) -> None:
-        try:
-            consumers.check(line)
-        except Exception as exc:  # counted, not raised: the figure is how many
-            crashes.append(f"{type(exc).__name__}: {str(exc)[:100]}")
+    def once(round_seed: int, budget: int) -> None:
+        @seed(round_seed)
+        @settings(max_examples=budget, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(mutated_lines(events))
+        def run(line: bytes) -> None:
+            try:
+                consumers.check(line)
+            except Exception as exc:  # counted, not raised: the figure is how many
+                crashes.append(f"{type(exc).__name__}: {str(exc)[:100]}")
 
+        run()
+
+    executed = lambda: consumers.accepted + consumers.rejected + consumers.blank + len(crashes)  # noqa: E731
     started = time.perf_counter()
-    run()
+    round_seed = 0
+    while executed() < cases:  # hypothesis skips examples it already ran: top up with new seeds
+        once(round_seed, cases - executed())
+        round_seed += 1
     consumers.finish()
-    return {"cases": consumers.accepted + consumers.rejected + len(crashes), "accepted": consumers.accepted,
-            "rejected": consumers.rejected, "crashes": len(crashes), "first_crashes": crashes[:5],
+    return {"cases": executed(), "accepted": consumers.accepted, "rejected": consumers.rejected, "blank": consumers.blank,
+            "crashes": len(crashes), "first_crashes": crashes[:5],
             "seconds": round(time.perf_counter() - started, 1), "source_events": len(events)}
 
 
@@ -138,7 +145,8 @@ def write_markdown(command: str, fz: dict, kills: list[dict], par: dict) -> str:
         f"{fz['cases']:,} cases from {fz['source_events']:,} real events (1-3 fields set to boundary values, wrong types, "
         "deep nesting; some lines also truncated or with bytes inserted), in "
         f"{fz['seconds']} s: **{fz['crashes']} crashes**, {fz['accepted']:,} accepted (and passed through features, store "
-        f"columns, intel identifiers and scoring), {fz['rejected']:,} rejected with a field and reason.", "",
+        f"columns, intel identifiers and scoring), {fz['rejected']:,} rejected with a field and reason, {fz['blank']:,} blank "
+        "(truncated to nothing: no record, nothing to reject).", "",
     ]
     if fz["first_crashes"]:
         lines += ["First crashes: " + "; ".join(fz["first_crashes"]), ""]

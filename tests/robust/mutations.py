@@ -105,6 +105,7 @@ class Consumers:
         self.path = Path(tempfile.mkdtemp(prefix="dg-fuzz-")) / "fuzz.jsonl"
         self.accepted = 0
         self.rejected = 0
+        self.blank = 0
 
     def check(self, line: bytes) -> None:
         sink = RejectSink()
@@ -114,6 +115,7 @@ class Consumers:
         event = events[0] if events else None
         if event is None and not line.strip():
             assert sink.count == 0  # a blank line is no record: nothing to accept or reject
+            self.blank += 1
             return
         if event is None:
             assert sink.count == 1 and sink.first[0].field and sink.first[0].reason, "a refused line must leave exactly one reject"

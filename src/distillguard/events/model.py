@@ -234,9 +234,20 @@ def _check_response(response: dict) -> None:
 def _check_account(account: dict) -> None:
     for key in ("payment_fingerprint", "email_domain", "country", "tier"):
         _opt_str(account, key, "account.")
-    created = account.get("created_at")
+    created = _opt_str(account, "created_at", "account.")
     if created is not None:
-        parse_ts(created, "account.created_at")
+        # Unparsable or naive values were always ignored by the features (a gateway's key file may
+        # hold them); only values whose conversion overflows are refused, as they crashed the scan.
+        try:
+            parsed = datetime.fromisoformat(created)
+        except ValueError:
+            return
+        try:
+            if parsed.tzinfo is not None:
+                parsed.astimezone(timezone.utc)
+            parsed.timestamp()
+        except (OverflowError, ValueError, OSError):
+            raise EventError("account.created_at", f"date-time out of range: {created[:40]!r}") from None
 
 
 def parse_event(obj: Any) -> ApiEvent:
