@@ -12,15 +12,12 @@ import ipaddress
 
 import pytest
 
-from tests.intel._helpers import COLLECTION, KEYS, PRIVATE, hub_config, oracle_detection
+from tests.intel._helpers import COLLECTION, KEYS, PRIVATE, hub_config, oracle_detection, running_hub
 from distillguard.intel import client
 from distillguard.intel.blind import BlindClient, BlindError, Evaluator, evaluate_locally
 from distillguard.intel.export import build_bundle
-from distillguard.intel.hub import create_app
-from distillguard.intel.hub_store import HubStore
 from distillguard.intel.keys import Keyring
 from distillguard.intel.matcher import IntelMatchDetector
-from distillguard.intel.serve import ServerThread
 from distillguard.intel.validate import parse_bundle
 from tests.intel._helpers import parsed
 
@@ -30,10 +27,8 @@ def blind_hub(tmp_path):
     config = hub_config()
     config.blind_secret_file = str(tmp_path / "hub-oprf.secret")
     config.blind_budget_per_day = 5_000
-    store = HubStore(tmp_path / "hub.sqlite")
-    with ServerThread(create_app(config, store)) as server:
+    with running_hub(tmp_path, config) as server:
         yield server
-    store.close()
 
 
 def _member(hub, who: str, collection: str = COLLECTION) -> Keyring:

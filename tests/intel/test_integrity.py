@@ -7,21 +7,16 @@ import copy
 import json
 import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.intel._helpers import COLLECTION, KEYS, hub_config, oracle_detection
+from tests.intel._helpers import COLLECTION, KEYS, hub_config, oracle_detection, running_hub
 from distillguard.intel import client
 from distillguard.intel.export import build_bundle
-from distillguard.intel.hub import TAXII, create_app
-from distillguard.intel.hub_store import HubStore
+from distillguard.intel.hub import TAXII
 from distillguard.intel.keys import Keyring
-from distillguard.intel.serve import ServerThread
 from distillguard.intel.webhooks import WebhookError, WebhookVerifier, make_headers
 
 H = {"Accept": TAXII, "Content-Type": TAXII}
@@ -29,10 +24,8 @@ H = {"Accept": TAXII, "Content-Type": TAXII}
 
 @pytest.fixture()
 def hub(tmp_path):
-    store = HubStore(tmp_path / "hub.sqlite")
-    with ServerThread(create_app(hub_config(), store)) as server:
+    with running_hub(tmp_path) as server:
         yield server
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -162,26 +162,24 @@ def _opt_str(obj: dict, key: str, prefix: str = "") -> str | None:
     raise EventError(prefix + key, f"expected string or null, got {type(value).__name__}")
 
 
-def _opt_num(obj: dict, key: str, prefix: str = "") -> float | None:
+def _opt_bounded(obj: dict, key: str, prefix: str, integer: bool, low: float, high: float) -> float | int | None:
     value = obj.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise EventError(prefix + key, f"expected number or null, got {type(value).__name__}")
-    if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
-        raise EventError(prefix + key, f"{value!r} is outside ±{NUMBER_LIMIT:g}")
-    return float(value)
+    kind = "integer" if integer else "number"
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+        raise EventError(prefix + key, f"expected {kind} or null, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise EventError(prefix + key, f"{value!r} is outside {low:,}..{high:,}" if integer else f"{value!r} is outside ±{high:g}")
+    return value if integer else float(value)
+
+
+def _opt_num(obj: dict, key: str, prefix: str = "") -> float | None:
+    return _opt_bounded(obj, key, prefix, False, -NUMBER_LIMIT, NUMBER_LIMIT)
 
 
 def _opt_int(obj: dict, key: str, prefix: str = "", low: int = -INT32_MAX - 1, high: int = INT32_MAX) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise EventError(prefix + key, f"expected integer or null, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise EventError(prefix + key, f"{value} is outside {low}..{high}")
-    return value
+    return _opt_bounded(obj, key, prefix, True, low, high)
 
 
 def _opt_obj(obj: dict, key: str, prefix: str = "") -> dict | None:
