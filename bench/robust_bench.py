@@ -175,6 +175,8 @@ def main() -> None:
     parser.add_argument("--fuzz", type=int, default=10_000, help="hypothesis cases")
     parser.add_argument("--parallel-mb", type=int, default=21, help="size of the parallel-vs-single log")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fuzz-only", action="store_true",
+                        help="print the fuzz figures only (e.g. against an older checkout on PYTHONPATH) and write nothing")
     args = parser.parse_args()
     data = Path(args.data)
     if not (data / "MANIFEST.md").exists():
@@ -183,6 +185,8 @@ def main() -> None:
     traffic = real_traffic(data)
     fz = fuzz(traffic, args.fuzz)
     print(f"fuzz: {fz}", file=sys.stderr)
+    if args.fuzz_only:
+        return
     kills = kill_matrix(traffic)
     print(f"kills: {kills}", file=sys.stderr)
     par = parallel_vs_single(traffic, args.parallel_mb, args.workers)
