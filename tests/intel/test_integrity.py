@@ -74,7 +74,7 @@ def test_another_provider_cannot_version_or_revoke_an_object_it_did_not_publish(
 def test_versions_are_ordered_by_time_not_by_text(hub, bundle_a):
     client.push(bundle_a, hub.url, "consortium", COLLECTION, "A", KEYS["A"])
     original = _indicator(bundle_a)
-    stem = original["modified"][:19]
+    stem = "2099-01-01T00:00:00"  # both later than the original; as text "...00Z" sorts after "...00.500Z"
     whole, later = dict(original, modified=stem + "Z"), dict(original, modified=stem + ".500Z")
     assert _post(hub, [whole]).status_code == 202 and _post(hub, [later]).status_code == 202
     assert _last(hub, original["id"])["modified"] == stem + ".500Z"

@@ -36,7 +36,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from distillguard.intel.hub_config import HubConfig, Provider
-from distillguard.intel.hub_store import HubStore, fmt_ts, parse_ts
+from distillguard.intel.hub_store import HubStore, ObjectOwned, fmt_ts, parse_ts
 from distillguard.intel.validate import TLP_IDS, BundleError, canonical_tlp, check_objects, loads_limited
 from distillguard.intel import webhooks
 
@@ -265,7 +265,6 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
             objects = check_objects(envelope.get("objects"), "envelope")
         except BundleError as exc:
             raise TaxiiError(422, "Unprocessable Entity", str(exc)) from None
-        first_publishers = store.owners([obj["id"] for obj in objects if obj["id"] not in TLP_IDS])
         for i, obj in enumerate(objects):
             if obj["type"] == "marking-definition" and obj["id"] in TLP_IDS:
                 if not canonical_tlp(obj):
@@ -274,10 +273,10 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
             owner = obj["id"] if obj["type"] == "identity" else obj.get("created_by_ref")
             if owner != provider.identity:
                 raise TaxiiError(403, "Forbidden", f"objects[{i}] ({obj['id']}): created_by_ref must be {provider.identity} ({provider.name}); publishing as another provider is refused")
-            first = first_publishers.get(obj["id"])
-            if first is not None and first != provider.name:
-                raise TaxiiError(403, "Forbidden", f"objects[{i}] ({obj['id']}): this object id was first published by another provider; only it may add versions")
-        ok, failed = store.add(cid, objects, provider.name)
+        try:
+            ok, failed = store.add(cid, objects, provider.name, shared_ids=frozenset(TLP_IDS))
+        except ObjectOwned as exc:
+            raise TaxiiError(403, "Forbidden", str(exc)) from None
         now = fmt_ts(datetime.now(timezone.utc))
         status = {
             "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": now,

@@ -57,6 +57,13 @@ def version_key(version: str) -> str:
         return "0000-00-00T00:00:00.000000Z"
 
 
+class ObjectOwned(PermissionError):
+    """An object id that another provider published first."""
+
+    def __init__(self, index: int, obj_id: str) -> None:
+        super().__init__(f"objects[{index}] ({obj_id}): this object id was first published by another provider; only it may add versions")
+
+
 class HubStore:
     def __init__(self, path: Path | str) -> None:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -81,13 +88,17 @@ class HubStore:
 
     def owners(self, ids: list[str]) -> dict[str, str]:
         """object id -> the provider that first published it (for the ids already on the hub)."""
-        out: dict[str, str] = {}
         with self._lock:
-            for start in range(0, len(ids), 500):
-                chunk = list(dict.fromkeys(ids[start:start + 500]))
-                rows = self._db.execute(
-                    f"SELECT id, publisher FROM objects WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY seq DESC", chunk).fetchall()
-                out.update(rows)  # descending seq: the first publisher is written last and wins
+            return self._owners(ids)
+
+    def _owners(self, ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT id, publisher FROM objects WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY seq DESC", chunk).fetchall()
+            out.update(rows)  # descending seq: the first publisher is written last and wins
         return out
 
     def _next_added(self) -> datetime:
@@ -97,12 +108,20 @@ class HubStore:
         self._last = now
         return now
 
-    def add(self, collection: str, objects: list[dict], publisher: str) -> tuple[list[dict], list[dict]]:
-        """Store objects; returns (successes, failures) as TAXII status details."""
+    def add(self, collection: str, objects: list[dict], publisher: str, shared_ids: frozenset[str] = frozenset()) -> tuple[list[dict], list[dict]]:
+        """Store objects; returns (successes, failures) as TAXII status details.
+
+        Raises ObjectOwned (nothing stored) when an id other than `shared_ids` was first
+        published by someone else; checked inside the write lock, so two racing first
+        publications cannot both win."""
         ok, failed = [], []
         with self._lock:
             self._db.execute("BEGIN")
             try:
+                owners = self._owners([obj["id"] for obj in objects if obj["id"] not in shared_ids])
+                for i, obj in enumerate(objects):
+                    if owners.get(obj["id"], publisher) != publisher:
+                        raise ObjectOwned(i, obj["id"])
                 for obj in objects:
                     version = obj.get("modified") or obj.get("created") or "1970-01-01T00:00:00Z"
                     detail = {"id": obj["id"], "version": version}
