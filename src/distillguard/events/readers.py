@@ -239,7 +239,8 @@ class LineReader:
                 if line is not None:
                     yield number, line
         if damage is not None:
-            self.sink.add(Reject(self.label, number + 1, "<compression>", f"{damage.reason}; the {number:,} line(s) before it were read"))
+            self.sink.add(Reject(self.label, number + 1, "<compression>",
+                                 f"{damage.reason}; the {self.complete_lines:,} complete line(s) before it were read"))
 
     def _finish(self, number: int, pieces: list[bytes], size: int, oversize: bool, last: bool = False) -> bytes | None:
         if oversize:
