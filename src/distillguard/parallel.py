@@ -1,99 +1,116 @@
-"""Batch scans on several cores: accounts are partitioned across worker processes.
+"""Batch scans on several cores, with results identical to one process.
 
-Every account's events go to exactly one worker (by a stable hash of account_id), so
-each worker builds complete, exact per-account state with the same code as a
-single-process scan; the parent merges the disjoint states, then links and scores as
-usual. Workers skim each line for its account_id before decoding it, so a line is fully
-parsed by one worker only. Parquet inputs and detectors that watch raw events
-(`observe`) need every event in one place, so such scans stay single-process.
+The parent reads every line once, validates it and de-duplicates request ids globally
+(the same code as a single-process scan, so rejects, duplicates and offsets are the same),
+then routes each accepted line to the worker that owns its PARSED account id. A worker
+re-decodes its lines and builds complete per-account state in file order, so every
+account lives in exactly one worker and merging the states is a disjoint union. Workers
+only compute; the parent stores events and commits, so a worker that dies aborts the scan
+before anything is committed, and no temporary files are left behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import zlib
-from pathlib import Path
 from typing import Any
 
-from distillguard.events.readers import MAX_LINE_BYTES, RejectSink, iter_file
+import orjson
 
-_KEY = b'"account_id"'
+from distillguard.events.model import parse_event
 
-
-def owner_of(line: bytes, workers: int) -> int:
-    """The worker that owns a line; unreadable or oversized lines go to worker 0, which rejects them."""
-    if len(line) > MAX_LINE_BYTES:
-        return 0
-    at = line.find(_KEY)
-    if at < 0:
-        return 0
-    start = line.find(b'"', at + len(_KEY) + 1)
-    end = line.find(b'"', start + 1)
-    return zlib.crc32(line[start + 1 : end]) % workers if start >= 0 and end > start else 0
+BATCH_LINES = 2_000
+_POLL_S = 0.5
 
 
-class _ParquetParts:
-    """Stands in for the store inside a worker: writes event batches to Parquet files that the
-    parent loads in one statement (far cheaper than sending rows back through a pipe)."""
-
-    def __init__(self, folder: Path, worker: int) -> None:
-        self.folder, self.worker, self.paths = folder, worker, []
-
-    def append_events(self, columns: dict[str, list]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from distillguard.store.duckdb_store import EVENT_SCHEMA
-
-        path = self.folder / f"events-w{self.worker}-{len(self.paths):05d}.parquet"
-        pq.write_table(pa.Table.from_pydict(columns, schema=EVENT_SCHEMA), path)
-        self.paths.append(str(path))
+class WorkerDied(RuntimeError):
+    """A parallel scan worker exited before returning its states; nothing was committed."""
 
 
-def _work(args: tuple) -> dict[str, Any]:
-    files, starts, worker, workers, config, parts_dir, rejects_path = args
-    from distillguard.adapters.evidence import Coverage
-    from distillguard.pipeline import _EventColumns
+def owner_of(account_id: str, workers: int) -> int:
+    """The worker that owns an account (a stable hash of the parsed id)."""
+    return zlib.crc32(account_id.encode("utf-8", "surrogatepass")) % workers
+
+
+def _work(config: dict, inbox, outbox) -> None:
     from distillguard.scoring.engine import DetectionEngine
 
     engine = DetectionEngine(config)
-    sink = RejectSink(Path(rejects_path) if rejects_path else None)
-    parts = _ParquetParts(Path(parts_dir), worker) if parts_dir else None
-    columns = _EventColumns(parts)
-    hours: dict[str, dict[int, int]] = {}
-    seen: set[str] = set()
-    duplicates = 0
-    coverage = Coverage()
-    lines_done: dict[str, int] = {}
-    owns = lambda line: owner_of(line, workers) == worker  # noqa: E731
-    for path in files:
-        start = starts.get(str(path), 0)
-        last = start
-        for last, event in iter_file(Path(path), sink, start_line=start, owns=owns):
-            if event.request_id in seen:
-                duplicates += 1  # one request id lives in one partition (its account's), so the count is exact
-                continue
-            seen.add(event.request_id)
-            coverage.observe(event)
-            prompt = event.prompt_text
-            engine.ingest(event, prompt)
-            columns.add(event, prompt)
-            slot = hours.setdefault(event.account_id, {})
-            hour = int(event.ts.timestamp() // 3600)
-            slot[hour] = slot.get(hour, 0) + 1
-        lines_done[str(path)] = last
-    columns.flush()
-    sink.close()
-    return {"states": engine.states, "reject_count": sink.count, "rejects_by_field": sink.by_reason, "first_rejects": sink.first,
-            "parquet_parts": parts.paths if parts else [], "hours": hours, "events": len(seen), "duplicates": duplicates,
-            "coverage": coverage}
+    while True:
+        batch = inbox.get()
+        if batch is None:
+            break
+        for raw in batch:
+            event = parse_event(orjson.loads(raw))
+            engine.ingest(event, event.prompt_text)
+    outbox.put(engine.states)
 
 
-def run_partitioned(files: list[Path], starts: dict[str, int], workers: int, config: dict, parts_dir: Path | None,
-                    rejects_path: Path | None) -> list[dict[str, Any]]:
-    """Run the workers; event rows land as Parquet files under `parts_dir` (None: not kept)."""
-    context = multiprocessing.get_context("fork")
-    jobs = [(files, starts, w, workers, config, str(parts_dir) if parts_dir else None, f"{rejects_path}.part{w}" if rejects_path else None)
-            for w in range(workers)]
-    with context.Pool(workers) as pool:
-        return pool.map(_work, jobs)
+class AccountPartitions:
+    """Worker processes that each ingest the accounts they own; `add` routes, `finish` merges."""
+
+    def __init__(self, workers: int, config: dict) -> None:
+        context = multiprocessing.get_context("fork")
+        self.workers = workers
+        self.outbox = context.Queue()
+        self.inboxes = [context.Queue(maxsize=8) for _ in range(workers)]
+        self.batches: list[list[bytes]] = [[] for _ in range(workers)]
+        self.procs = [context.Process(target=_work, args=(config, inbox, self.outbox), daemon=True) for inbox in self.inboxes]
+        for proc in self.procs:
+            proc.start()
+
+    def add(self, account_id: str, raw: bytes) -> None:
+        worker = owner_of(account_id, self.workers)
+        batch = self.batches[worker]
+        batch.append(raw)
+        if len(batch) >= BATCH_LINES:
+            self._send(worker, batch)
+            self.batches[worker] = []
+
+    def _check(self) -> None:
+        for number, proc in enumerate(self.procs):
+            if not proc.is_alive() and proc.exitcode not in (0, None):
+                raise WorkerDied(f"parallel scan worker {number} exited with code {proc.exitcode}; nothing was committed")
+
+    def _send(self, worker: int, batch: list[bytes] | None) -> None:
+        while True:
+            try:
+                self.inboxes[worker].put(batch, timeout=_POLL_S)
+                return
+            except queue.Full:
+                self._check()
+
+    def finish(self) -> dict[str, Any]:
+        """Flush the last batches and return the union of the workers' account states."""
+        for worker, batch in enumerate(self.batches):
+            if batch:
+                self._send(worker, batch)
+            self._send(worker, None)
+        states: dict[str, Any] = {}
+        for _ in self.procs:
+            while True:
+                try:
+                    part = self.outbox.get(timeout=_POLL_S)
+                    break
+                except queue.Empty:
+                    self._check()
+                    if all(not p.is_alive() for p in self.procs) and self.outbox.empty():
+                        raise WorkerDied("parallel scan workers exited without returning their states; nothing was committed")
+            states.update(part)
+        for proc in self.procs:
+            proc.join()
+        return states
+
+    def close(self) -> None:
+        """Stop workers that are still running (after an error in the parent).
+
+        Lines queued for a dead worker are dropped rather than flushed at exit: otherwise the
+        queue's feeder thread would wait forever for a reader that is gone."""
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        for inbox in self.inboxes:
+            inbox.cancel_join_thread()
+            inbox.close()

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,13 +28,14 @@ from distillguard.alerts import after_scan as after_scan_alerts
 from distillguard.detectors.base import Detector
 from distillguard.detectors.registry import load_config
 from distillguard.events.model import ApiEvent
-from distillguard.events.readers import RejectSink, expand_inputs, iter_file
+from distillguard.events.readers import LineReader, RejectSink, RequestIds, decode_line, expand_inputs, is_parquet, iter_parquet
 from distillguard.linking.splits import apply_to_engine as apply_splits_to_engine
 from distillguard.scoring.engine import CampaignView, DetectionEngine
 from distillguard.store import requests as request_store
-from distillguard.store.duckdb_store import PROMPT_STORE_CHARS, Store
+from distillguard.store.duckdb_store import PROMPT_STORE_CHARS, ScanCommit, Store
 
 REORDER_WINDOW = 50_000  # replay tolerates events this far out of time order
+FLUSH_EVENTS = 50_000  # event rows buffered before they are appended (inside the scan transaction)
 
 
 @dataclass
@@ -66,8 +65,8 @@ def _campaign_json(view: CampaignView, threshold: float) -> dict[str, Any]:
 class _EventColumns:
     """Buffers events as columns for fast appends to the store."""
 
-    def __init__(self, store: Store | None, batch: int = 50_000, bodies: request_store.RequestBodies | None = None) -> None:
-        self.store, self.batch, self.bodies = store, batch, bodies
+    def __init__(self, store: Store | None, batch: int | None = None, bodies: request_store.RequestBodies | None = None) -> None:
+        self.store, self.batch, self.bodies = store, batch or FLUSH_EVENTS, bodies
         self.columns: dict[str, list] = {name: [] for name in (
             "request_id", "ts", "account_id", "ip", "user_agent", "endpoint", "model", "prompt", "prompt_tokens",
             "completion_tokens", "cost_usd", "status", "max_tokens", "temperature", "n", "logprobs", "logit_bias")}
@@ -140,13 +139,14 @@ def scan(
     """Scan API event logs for extraction; write verdicts (JSONL), a report and the store.
 
     `db`: DuckDB file; when it already holds an earlier scan of a growing log, only new
-    lines and unseen request ids are processed (batch mode). `config`: YAML path or dict.
-    `progress`: called with the number of events processed so far. `workers`: processes
-    for a fresh batch scan (default: all cores for logs over 20 MB; accounts are
-    partitioned, results are identical to one process). `input_format`: a format name of
-    distillguard.adapters (or {file: name}, or "auto" to detect per file); None reads API
-    events. `adapter_options`: e.g. {"mapping": "map.yaml"} for the csv format, {"accounts":
-    "accounts.csv"} to join account metadata (created_at, payment_fingerprint, ...) onto events.
+    lines and unseen request ids are processed (batch mode); the scan commits as one
+    transaction, so an interrupted scan is simply redone by the next. `config`: YAML
+    path or dict. `progress`: called with the number of events processed so far.
+    `workers`: processes for a fresh batch scan (default: up to 4 for logs over 20 MB;
+    accounts are partitioned by their parsed id, results are identical to one process).
+    `input_format`: a format name of distillguard.adapters (or {file: name}, or "auto" to
+    detect per file); None reads API events. `adapter_options`: e.g. {"mapping": "map.yaml"}
+    for the csv format, {"accounts": "accounts.csv"} to join account metadata onto events.
     """
     started = datetime.now(timezone.utc)
     given = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
@@ -156,113 +156,120 @@ def scan(
     if benchmark_paths:
         cfg = dict(cfg, benchmark_paths=[str(p) for p in benchmark_paths])
     sink = RejectSink(Path(rejects) if rejects else None, strict=strict)
-    formats, read_file = _input_reader(files, input_format, adapter_options)
-    coverage = Coverage()
+    formats, adapted = _input_reader(files, input_format, adapter_options)
     store = Store(db) if db else None
+    try:
+        if store is not None:
+            store.begin_scan()
+        return _scan(files, cfg, sink, store, started, out, report, replay, extra_detectors, progress, workers, formats, adapted)
+    finally:
+        sink.close()
+        if store is not None:
+            store.close()  # rolls back unless _scan committed
 
-    engine = None
-    known: set[str] = set()
-    if store is not None and not replay:
-        engine = store.load_engine()
-        known = store.known_request_ids() if engine is not None else set()
+
+def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, started: datetime, out, report, replay: bool,
+          extra_detectors, progress, workers, formats: dict[str, str], adapted: AdaptedReader | None) -> ScanResult:
+    engine = store.load_engine() if store is not None and not replay else None
+    stored: dict[str, int] = store.known_request_ids() if store is not None else {}
+    resumed = engine is not None  # the saved engine already holds the stored events: skip them and resume offsets
+    offsets_done = store.progress() if resumed else {}
     if engine is None:
         engine = DetectionEngine(cfg, extra_detectors)
     if store is not None:
         apply_splits_to_engine(engine, store.con)  # analyst splits of over-merged campaigns hold on every rescan
+    ids = RequestIds(stored if resumed else None)
     columns = _EventColumns(store, bodies=request_store.for_store(store, cfg))
-    hourly: dict[int, Counter] = {}
-    seen: set[str] = set()
+    coverage = Coverage()
+    offsets: dict[Path, int] = {}
     new_events = 0
-    duplicates = 0
 
-    def stream() -> Iterator[ApiEvent]:
-        nonlocal new_events, duplicates
+    def accepted() -> Iterator[tuple[ApiEvent, bytes | None]]:
+        """Valid, first-seen events in file order (with their line, for parallel workers); offsets recorded."""
+        nonlocal new_events
         for path in files:
-            start = store.lines_done(path) if store is not None and not replay else 0
-            last_line = start
-            for last_line, event in _named_errors(path, read_file(path, sink, start_line=start)):
-                if event.request_id in seen:
-                    duplicates += 1  # the same request twice in this run: counted, stored once
+            label = str(path)
+            start = store.lines_done(path, offsets_done) if resumed else 0
+            if adapted is not None or is_parquet(path):
+                records = adapted.iter_file(path, sink, start_line=start) if adapted is not None else iter_parquet(path, sink)
+                last = start
+                for last, event in _named_errors(path, records):
+                    if ids.admit(event, label, last, sink):
+                        new_events += 1
+                        coverage.observe(event)
+                        yield event, None
+                offsets[path] = max(last, start)
+                continue
+            reader = LineReader(path, sink, start)
+            for number, raw in _named_errors(path, reader):
+                event = decode_line(label, number, raw, sink, unterminated=reader.unterminated)
+                if event is None or not ids.admit(event, label, number, sink):
                     continue
-                if event.request_id in known:
-                    continue
-                seen.add(event.request_id)
-                coverage.observe(event)
                 new_events += 1
+                coverage.observe(event)
                 if progress is not None and new_events % 5000 == 0:
                     progress(new_events)
-                yield event
-            if store is not None and not replay:
-                store.set_lines_done(path, max(last_line, start))
+                yield event, raw
+            offsets[path] = reader.complete_lines
+
+    def store_event(event: ApiEvent, prompt: str) -> None:
+        if event.request_id not in stored:
+            columns.add(event, prompt)
 
     account_hours: dict[str, Counter] = {}
+
+    def count_hour(event: ApiEvent) -> None:
+        account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
+
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
-    parallel = (workers > 1 and read_file is iter_file and not replay and not known and not engine.states and not engine._observers
-                and not any(p.name.lower().endswith((".parquet", ".pq")) for p in files))
-    try:
-        if parallel:
-            from distillguard.parallel import run_partitioned
+    parallel = (workers > 1 and adapted is None and not replay and not engine.states and not engine._observers
+                and not any(is_parquet(p) for p in files))
+    if parallel:
+        from distillguard.parallel import AccountPartitions
 
-            starts = {str(p): store.lines_done(p) if store is not None else 0 for p in files}
-            parts_dir = tempfile.mkdtemp(prefix="distillguard-parts-", dir=str(store.path.parent)) if store is not None else None
-            parts = run_partitioned(files, starts, workers, engine.config, Path(parts_dir) if parts_dir else None,
-                                    Path(rejects) if rejects else None)
-            if store is not None:
-                store.append_parquet([p for part in parts for p in part["parquet_parts"]])
-                shutil.rmtree(parts_dir, ignore_errors=True)
-            if columns.bodies is not None:  # workers keep event columns only; bodies take one more read of the files
-                request_store.fill_from_files(columns.bodies, files, starts)
-            for part in parts:
-                engine.states.update(part["states"])
-                new_events += part["events"]
-                duplicates += part.get("duplicates", 0)
-                if "coverage" in part:
-                    coverage.merge(part["coverage"])
-                sink.count += part["reject_count"]
-                for key, value in part["rejects_by_field"].items():
-                    sink.by_reason[key] = sink.by_reason.get(key, 0) + value
-                for account_id, hours in part["hours"].items():
-                    account_hours[account_id] = Counter(hours)
-            if rejects:
-                _concat_parts(Path(rejects), workers)
-            if store is not None:
-                for path in files:
-                    store.set_lines_done(path, _count_lines(path))
-            verdicts, views = engine.finalize()
-        elif replay:
-            from distillguard.replay.online import OnlineScorer
+        partitions = AccountPartitions(workers, engine.config)
+        try:
+            for event, raw in accepted():
+                partitions.add(event.account_id, raw)
+                store_event(event, event.prompt_text)
+                count_hour(event)
+            engine.states.update(partitions.finish())
+        finally:
+            partitions.close()
+        verdicts, views = engine.finalize()
+    elif replay:
+        from distillguard.replay.online import OnlineScorer
 
-            scorer = OnlineScorer(engine=engine)
-            served_before_flag: Counter = Counter()
-            for event in _time_ordered(stream(), REORDER_WINDOW):
-                prompt = event.prompt_text
-                decision = scorer.process(event, prompt)
-                # As requests_before_flag in the verdict spec: the request that raises the flag is the first
-                # one the policy acts on (a gateway sees its prompt and identity before forwarding it).
-                if not decision.flagged:
-                    served_before_flag[event.account_id] += 1
-                columns.add(event, prompt)
-                account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
-            engine.fit()
-            verdicts = scorer.verdicts()
-            for verdict in verdicts:
-                verdict["served_before_flag"] = served_before_flag[verdict["account_id"]]
-            views = engine.campaigns()
-        else:
-            for event in stream():
-                prompt = event.prompt_text
-                engine.ingest(event, prompt)
-                columns.add(event, prompt)
-                account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
-            verdicts, views = engine.finalize()
-        columns.flush()
-        if columns.bodies is not None:
-            columns.bodies.expire(request_store.settings(cfg)["request_retention_days"])
-    finally:
-        sink.close()
+        scorer = OnlineScorer(engine=engine)
+        served_before_flag: Counter = Counter()
+        for event in _time_ordered((event for event, _ in accepted()), REORDER_WINDOW):
+            prompt = event.prompt_text
+            decision = scorer.process(event, prompt)
+            # As requests_before_flag in the verdict spec: the request that raises the flag is the first
+            # one the policy acts on (a gateway sees its prompt and identity before forwarding it).
+            if not decision.flagged:
+                served_before_flag[event.account_id] += 1
+            store_event(event, prompt)
+            count_hour(event)
+        engine.fit()
+        verdicts = scorer.verdicts()
+        for verdict in verdicts:
+            verdict["served_before_flag"] = served_before_flag[verdict["account_id"]]
+        views = engine.campaigns()
+    else:
+        for event, _ in accepted():
+            prompt = event.prompt_text
+            engine.ingest(event, prompt)
+            store_event(event, prompt)
+            count_hour(event)
+        verdicts, views = engine.finalize()
+    columns.flush()
+    if columns.bodies is not None:
+        columns.bodies.expire(request_store.settings(cfg)["request_retention_days"])
     campaigns = [_campaign_json(view, engine.threshold) for view in views]
     flagged_ids = {v["account_id"] for v in verdicts if v["flagged"]}
+    hourly: dict[int, Counter] = {}
     for account_id, hours in account_hours.items():
         for hour, count in hours.items():
             slot = hourly.setdefault(hour, Counter())
@@ -273,9 +280,9 @@ def scan(
     stats = {
         "files": [str(p) for p in files],
         "events": new_events,
+        "duplicates": ids.duplicates,
         "rejects": sink.count,
         "rejects_by_field": dict(sink.by_reason),
-        "duplicates": duplicates,
         "formats": formats,
         "missing_evidence": coverage.missing(),
         "accounts": len(verdicts),
@@ -283,19 +290,17 @@ def scan(
         "campaigns": len(campaigns),
         "flagged_campaigns": sum(1 for c in campaigns if c["flagged"]),
         "mode": "replay" if replay else "batch",
+        "workers": workers if parallel else 1,
         "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 3),
     }
     if out:
         write_verdicts(verdicts, Path(out))
     if store is not None:
-        scan_id = store.next_scan_id()
         features = {account_id: state.features() for account_id, state in engine.states.items()}
-        store.write_results(scan_id, verdicts, campaigns, features)
+        scan_id = store.next_scan_id()
+        store.commit_scan(ScanCommit(scan_id, started, stats["files"], new_events, sink.count, stats["mode"], verdicts,
+                                     campaigns, features, engine=None if replay else engine, offsets={} if replay else offsets))
         after_scan_alerts(store.con, scan_id, verdicts, campaigns, cfg)
-        if not replay:
-            store.save_engine(engine)
-        store.record_scan(scan_id, started, stats["files"], new_events, sink.count, len(verdicts), len(flagged_ids), stats["mode"])
-        store.close()
     result = ScanResult(verdicts, campaigns, stats, {h: [c["requests"], c["flagged"]] for h, c in sorted(hourly.items())}, engine)
     if report:
         from distillguard.report.html import write_report
@@ -304,8 +309,8 @@ def scan(
     return result
 
 
-def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, str], Callable]:
-    """({file: format}, the per-file reader) for a scan: native files go straight to events.readers,
+def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, str], AdaptedReader | None]:
+    """({file: format}, the adapter reader or None): native files go straight to events.readers,
     unless account metadata is to be joined on (adapter option `accounts`)."""
     if input_format is None or input_format == NATIVE:
         formats = {str(p): NATIVE for p in files}
@@ -314,41 +319,31 @@ def _input_reader(files: list[Path], input_format, options) -> tuple[dict[str, s
     else:
         formats = resolve_formats(files, input_format, options)
     if set(formats.values()) <= {NATIVE} and not (options or {}).get("accounts"):
-        return formats, iter_file
-    return formats, AdaptedReader(formats, options).iter_file
+        return formats, None
+    return formats, AdaptedReader(formats, options)
 
 
 def _named_errors(path: Path, items: Iterator) -> Iterator:
-    """Re-raise a read failure (bad gzip, truncated zstd, unreadable file) with the file's name in it."""
+    """Re-raise a read failure (unreadable file, bad Parquet) with the file's name in it."""
     try:
         yield from items
     except (OSError, EOFError) as exc:
         message = str(exc) or type(exc).__name__
         raise OSError(message if str(path) in message else f"{path}: cannot read: {message}") from exc
     except Exception as exc:
-        if type(exc).__name__ != "ZstdError":
+        if type(exc).__name__ not in ("ZstdError", "ArrowInvalid"):
             raise
         raise OSError(f"{path}: cannot read: {exc}") from exc
 
 
-def _concat_parts(path: Path, workers: int) -> None:
-    with open(path, "ab") as out:
-        for worker in range(workers):
-            part = Path(f"{path}.part{worker}")
-            if part.exists():
-                out.write(part.read_bytes())
-                part.unlink()
-
-
-def _count_lines(path: Path) -> int:
-    from distillguard.events.readers import open_binary
-
-    with open_binary(path) as handle:
-        return sum(1 for _ in handle)
-
-
 def write_verdicts(verdicts: list[dict[str, Any]], path: Path) -> None:
+    """Write verdicts to a temporary file and rename it over `path`: a kill never leaves a half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        for verdict in sorted(verdicts, key=lambda v: -v["risk"]):
-            handle.write(orjson.dumps(verdict, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            for verdict in sorted(verdicts, key=lambda v: -v["risk"]):
+                handle.write(orjson.dumps(verdict, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -43,6 +43,7 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from distillguard.events.readers import StrictModeError
+    from distillguard.parallel import WorkerDied
     from distillguard.pipeline import scan
 
     with Progress(TextColumn("[bold]scanning"), BarColumn(bar_width=None), TextColumn("{task.completed:,} events"),
@@ -54,6 +55,8 @@ def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmar
                         input_format=input_format, adapter_options=adapter_options)
         except StrictModeError as exc:
             _fail(f"malformed record (strict mode): {exc}")
+        except WorkerDied as exc:  # nothing was committed: rerunning the scan redoes it
+            _fail(str(exc))
         except FileNotFoundError as exc:
             _fail(str(exc))
         except (ValueError, OSError) as exc:

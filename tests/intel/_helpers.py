@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 import sys
 import uuid
 from pathlib import Path
@@ -75,3 +76,18 @@ def hub_config(webhooks: dict[str, tuple[str, bytes]] | None = None) -> HubConfi
         },
         "test",
     )
+
+
+@contextmanager
+def running_hub(folder: Path, config: HubConfig | None = None):
+    """A hub on loopback over a fresh SQLite store in `folder`."""
+    from distillguard.intel.hub import create_app
+    from distillguard.intel.hub_store import HubStore
+    from distillguard.intel.serve import ServerThread
+
+    store = HubStore(folder / "hub.sqlite")
+    try:
+        with ServerThread(create_app(config or hub_config(), store)) as server:
+            yield server
+    finally:
+        store.close()

@@ -132,3 +132,26 @@ def test_hub_command_serves_push_and_poll(files, tmp_path, monkeypatch):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_blinded_export_and_match_through_the_cli(files, tmp_path, monkeypatch):
+    from tests.intel._helpers import COLLECTION, KEYS, hub_config, running_hub
+
+    d = files
+    config = hub_config()
+    config.blind_secret_file = str(tmp_path / "hub-oprf.secret")
+    with running_hub(tmp_path, config) as hub:
+        blind = ["--blind-hub", hub.url, "--collection", COLLECTION]
+        monkeypatch.setenv("DG_HUB_API_KEY", KEYS["A"])
+        r = runner.invoke(app, ["intel", "export", str(d / "verdicts_A.jsonl"), str(d / "events_A.jsonl"), "--keys", str(d / "keys.json"),
+                                "--provider", "A", "--out", str(tmp_path / "blind.json"), *blind])
+        assert r.exit_code == 0, r.output
+        assert f"kid = 'oprf.{COLLECTION}'" in (tmp_path / "blind.json").read_text()
+        monkeypatch.setenv("DG_HUB_API_KEY", KEYS["B"])
+        r = runner.invoke(app, ["intel", "match", str(tmp_path / "blind.json"), "--events", str(d / "events_B.jsonl"), "--keys",
+                                str(d / "keys.json"), "--out", str(tmp_path / "m.jsonl"), "--provider", "B", *blind])
+        assert r.exit_code == 0, r.output
+        assert any(json.loads(line)["account_id"].startswith("B-c") for line in (tmp_path / "m.jsonl").read_text().splitlines())
+        r = runner.invoke(app, ["intel", "match", str(tmp_path / "blind.json"), "--events", str(d / "events_B.jsonl"), "--keys",
+                                str(d / "keys.json"), *blind])
+        assert r.exit_code == 2 and "--provider" in r.output

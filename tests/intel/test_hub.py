@@ -5,22 +5,18 @@ import json
 import httpx
 import pytest
 
-from tests.intel._helpers import COLLECTION, KEYS, PRIVATE, hub_config, oracle_detection
+from tests.intel._helpers import COLLECTION, KEYS, PRIVATE, oracle_detection, running_hub
 from distillguard.intel import client
 from distillguard.intel.export import build_bundle
-from distillguard.intel.hub import TAXII, create_app
-from distillguard.intel.hub_store import HubStore
-from distillguard.intel.serve import ServerThread
+from distillguard.intel.hub import TAXII
 
 H = {"Accept": TAXII, "Content-Type": TAXII}
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    store = HubStore(tmp_path_factory.mktemp("hub") / "hub.sqlite")
-    with ServerThread(create_app(hub_config(), store)) as server:
+    with running_hub(tmp_path_factory.mktemp("hub")) as server:
         yield server
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -98,19 +98,19 @@ class AdaptedReader:
             adapter.prepare((str(p), (r for _, r in iter_records(p, lambda *a: None))) for p in paths)
         self.accounts = load_accounts(self.options["accounts"]) if self.options.get("accounts") else None
 
-    def iter_file(self, path: Path, sink, start_line: int = 0, owns=None) -> Iterator[tuple[int, ApiEvent]]:
+    def iter_file(self, path: Path, sink, start_line: int = 0) -> Iterator[tuple[int, ApiEvent]]:
         if self.accounts is None:
-            yield from self._iter_file(path, sink, start_line, owns)
+            yield from self._iter_file(path, sink, start_line)
             return
-        for number, event in self._iter_file(path, sink, start_line, owns):
+        for number, event in self._iter_file(path, sink, start_line):
             yield number, enrich(event, self.accounts)
 
-    def _iter_file(self, path: Path, sink, start_line: int = 0, owns=None) -> Iterator[tuple[int, ApiEvent]]:
+    def _iter_file(self, path: Path, sink, start_line: int = 0) -> Iterator[tuple[int, ApiEvent]]:
         from distillguard.events.readers import Reject, iter_file
 
         name = self.formats.get(str(path), NATIVE)
         if name == NATIVE:
-            yield from iter_file(path, sink, start_line, owns)
+            yield from iter_file(path, sink, start_line)
             return
         adapter = self.adapters[name]
         adapter.current_file = str(path)

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from distillguard.events.readers import MAX_LINE_BYTES, open_binary
+from distillguard.events.readers import MAX_LINE_BYTES, LineReader, head_bytes, open_binary
 
 # A single JSON document (not JSONL) is decoded whole; beyond this size it must be JSONL.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -42,9 +42,9 @@ def container_of(path: Path) -> str:
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    with open_binary(path) as handle:
-        # The whole first line, however long (an OTLP export line holds hundreds of spans), within the line limit.
-        text = io.BufferedReader(handle).readline(MAX_LINE_BYTES).lstrip(b"\xef\xbb\xbf").lstrip()
+    # The whole first line, however long (an OTLP export line holds hundreds of spans), within the line limit;
+    # read tolerantly, so a damaged compressed file is still sniffed (its damage is reported by the reader).
+    text = head_bytes(path, MAX_LINE_BYTES).split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
@@ -106,19 +106,25 @@ def iter_records(path: Path, reject) -> Iterator[tuple[int, Any]]:
         for number, item in enumerate(items, start=1):
             yield number, item
         return
-    with open_binary(path) as raw:
-        handle = io.BufferedReader(raw, buffer_size=1 << 20) if not isinstance(raw, io.BufferedReader) else raw
-        for number, line in enumerate(handle, start=1):
-            if len(line) > MAX_LINE_BYTES:
-                reject(number, f"record of {len(line):,} bytes exceeds the {MAX_LINE_BYTES:,}-byte limit", "")
-                continue
-            stripped = line.strip().lstrip(b"\xef\xbb\xbf") if number == 1 else line.strip()
-            if not stripped:
-                continue
-            try:
-                yield number, orjson.loads(stripped)
-            except orjson.JSONDecodeError as exc:
-                reject(number, f"not valid JSON ({exc.msg})", stripped[:160].decode("utf-8", "replace"))
+    # JSONL through the tolerant line reader: compression damage and oversize lines become rejects.
+    for number, line in LineReader(path, _RejectShim(reject)):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        try:
+            yield number, orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            reject(number, f"not valid JSON ({exc.msg})", stripped[:160].decode("utf-8", "replace"))
+
+
+class _RejectShim:
+    """Lets LineReader report to this module's `reject(number, reason, snippet, field)` callbacks."""
+
+    def __init__(self, reject) -> None:
+        self.reject = reject
+
+    def add(self, item) -> None:
+        self.reject(item.line, item.reason, item.snippet, item.field)
 
 
 def sample_records(path: Path, limit: int = SAMPLE_RECORDS) -> list[Any]:

@@ -129,6 +129,14 @@ def extract_prompt(request: dict[str, Any]) -> str:
     return ""
 
 
+# Bounds match what the store and the features can hold: INT32 columns, finite doubles, and
+# timestamps whose UTC conversion cannot overflow. A value outside them is a reject, not a crash.
+INT32_MAX = 2**31 - 1
+NUMBER_LIMIT = 1e15
+TS_MIN = datetime(1990, 1, 1, tzinfo=timezone.utc)
+TS_MAX = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 def parse_ts(value: Any, field: str = "ts") -> datetime:
     if not isinstance(value, str):
         raise EventError(field, f"expected an RFC 3339 string, got {type(value).__name__}")
@@ -138,38 +146,106 @@ def parse_ts(value: Any, field: str = "ts") -> datetime:
         raise EventError(field, f"not an RFC 3339 date-time: {value[:40]!r}") from None
     if parsed.tzinfo is None:
         raise EventError(field, "date-time has no timezone")
-    return parsed.astimezone(timezone.utc)
+    try:
+        utc = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise EventError(field, f"date-time out of range: {value[:40]!r}") from None
+    if not TS_MIN <= utc < TS_MAX:
+        raise EventError(field, f"date-time {value[:40]!r} outside {TS_MIN.year}-{TS_MAX.year}")
+    return utc
 
 
-def _opt_str(obj: dict, key: str) -> str | None:
+def _opt_str(obj: dict, key: str, prefix: str = "") -> str | None:
     value = obj.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise EventError(key, f"expected string or null, got {type(value).__name__}")
+    raise EventError(prefix + key, f"expected string or null, got {type(value).__name__}")
 
 
-def _opt_num(obj: dict, key: str) -> float | None:
+def _opt_bounded(obj: dict, key: str, prefix: str, integer: bool, low: float, high: float) -> float | int | None:
     value = obj.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise EventError(key, f"expected number or null, got {type(value).__name__}")
-    return float(value)
+    kind = "integer" if integer else "number"
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+        raise EventError(prefix + key, f"expected {kind} or null, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise EventError(prefix + key, f"{value!r} is outside {low:,}..{high:,}" if integer else f"{value!r} is outside ±{high:g}")
+    return value if integer else float(value)
 
 
-_REQUEST_TYPES: dict[str, tuple[type, ...]] = {
-    "max_tokens": (int,),
-    "max_completion_tokens": (int,),
-    "temperature": (int, float),
-    "top_p": (int, float),
-    "n": (int,),
-    "logprobs": (bool, int),
-    "top_logprobs": (int,),
-    "logit_bias": (dict,),
-    "seed": (int,),
-    "stream": (bool,),
-    "messages": (list,),
-}
+def _opt_num(obj: dict, key: str, prefix: str = "") -> float | None:
+    return _opt_bounded(obj, key, prefix, False, -NUMBER_LIMIT, NUMBER_LIMIT)
+
+
+def _opt_int(obj: dict, key: str, prefix: str = "", low: int = -INT32_MAX - 1, high: int = INT32_MAX) -> int | None:
+    return _opt_bounded(obj, key, prefix, True, low, high)
+
+
+def _opt_obj(obj: dict, key: str, prefix: str = "") -> dict | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, dict):
+        return value
+    raise EventError(prefix + key, f"expected an object or null, got {type(value).__name__}")
+
+
+# request fields the features read, with their JSON types and bounds (None: no bound)
+_REQUEST_INTS = {"max_tokens": (0, INT32_MAX), "max_completion_tokens": (0, INT32_MAX), "n": (0, 1_000_000),
+                 "top_logprobs": (0, 1_000_000), "seed": (-(2**63), 2**64 - 1)}
+_REQUEST_NUMBERS = ("temperature", "top_p")
+
+
+def _check_request(request: dict) -> None:
+    for key, (low, high) in _REQUEST_INTS.items():
+        _opt_int(request, key, "request.", low, high)
+    for key in _REQUEST_NUMBERS:
+        _opt_num(request, key, "request.")
+    logprobs = request.get("logprobs")
+    if logprobs is not None and not isinstance(logprobs, (bool, int)):
+        raise EventError("request.logprobs", f"expected boolean/integer, got {type(logprobs).__name__}")
+    stream = request.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise EventError("request.stream", f"expected bool, got {type(stream).__name__}")
+    bias = _opt_obj(request, "logit_bias", "request.")
+    if bias:
+        for token, weight in bias.items():
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not -NUMBER_LIMIT <= weight <= NUMBER_LIMIT:
+                raise EventError("request.logit_bias", f"weight of token {token[:20]!r} is not a bounded number")
+    messages = request.get("messages")
+    if messages is not None and not isinstance(messages, list):
+        raise EventError("request.messages", f"expected list, got {type(messages).__name__}")
+
+
+def _check_response(response: dict) -> None:
+    choices = response.get("choices")
+    if choices is not None and not isinstance(choices, list):
+        raise EventError("response.choices", f"expected an array or null, got {type(choices).__name__}")
+    usage = _opt_obj(response, "usage", "response.")
+    if usage is not None:
+        for key in ("prompt_tokens", "completion_tokens"):
+            value = usage.get(key)
+            if isinstance(value, float) and value.is_integer():  # some gateways log 12.0
+                usage[key] = value = int(value)
+            _opt_int(usage, key, "response.usage.", 0, INT32_MAX)
+
+
+def _check_account(account: dict) -> None:
+    for key in ("payment_fingerprint", "email_domain", "country", "tier"):
+        _opt_str(account, key, "account.")
+    created = _opt_str(account, "created_at", "account.")
+    if created is not None:
+        # Unparsable or naive values were always ignored by the features (a gateway's key file may
+        # hold them); only values whose conversion overflows are refused, as they crashed the scan.
+        try:
+            parsed = datetime.fromisoformat(created)
+        except ValueError:
+            return
+        try:
+            if parsed.tzinfo is not None:
+                parsed.astimezone(timezone.utc)
+            parsed.timestamp()
+        except (OverflowError, ValueError, OSError):
+            raise EventError("account.created_at", f"date-time out of range: {created[:40]!r}") from None
 
 
 def parse_event(obj: Any) -> ApiEvent:
@@ -191,22 +267,17 @@ def parse_event(obj: Any) -> ApiEvent:
     request = obj.get("request")
     if not isinstance(request, dict):
         raise EventError("request", "missing" if request is None else f"expected an object, got {type(request).__name__}")
-    for key, types in _REQUEST_TYPES.items():
-        value = request.get(key)
-        if value is not None and (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)):
-            raise EventError(f"request.{key}", f"expected {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}")
+    _check_request(request)
     prompt_chars = len(extract_prompt(request))
     if prompt_chars > MAX_PROMPT_CHARS:
         raise EventError("request", f"prompt of {prompt_chars:,} characters exceeds the {MAX_PROMPT_CHARS:,} limit")
-    response = obj.get("response")
-    if response is not None and not isinstance(response, dict):
-        raise EventError("response", f"expected an object or null, got {type(response).__name__}")
-    account = obj.get("account")
-    if account is not None and not isinstance(account, dict):
-        raise EventError("account", f"expected an object or null, got {type(account).__name__}")
-    status = obj.get("status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        raise EventError("status", f"expected integer or null, got {type(status).__name__}")
+    response = _opt_obj(obj, "response")
+    if response is not None:
+        _check_response(response)
+    account = _opt_obj(obj, "account")
+    if account is not None:
+        _check_account(account)
+    status = _opt_int(obj, "status", low=0, high=999)
     return ApiEvent(
         request_id=obj["request_id"],
         ts=ts,

@@ -87,6 +87,26 @@ def keys_new_api_key(provider: str = typer.Argument(..., help="Provider name as 
     typer.echo(f"hub.yaml:  providers: {{{provider}: {{api_key_sha256: {hash_api_key(key)}}}}}")
 
 
+def _attach_blind(ring, hub: Optional[str], collection: Optional[str], provider: Optional[str], api_key_env: str):
+    """With --blind-hub, identifiers are hashed by the hub's blinded PRF for that collection (no offline reversal)."""
+    if not hub:
+        return ring
+    import os
+
+    from distillguard.intel.client import hub_blind_client
+
+    if not collection or not provider:
+        _fail("--blind-hub needs --collection (the sharing group) and --provider (your name on the hub)")
+    key = os.environ.get(api_key_env)
+    if not key:
+        _fail(f"--blind-hub: set your hub API key in the environment variable {api_key_env}")
+    ring.blind = hub_blind_client(hub, "consortium", collection, provider, key)
+    return ring
+
+
+_BLIND_HELP = "Hash identifiers with the hub's blinded PRF for --collection (members cannot reverse them offline); hub base URL."
+
+
 @intel_app.command("export")
 def export_cmd(
     verdicts: Path = typer.Argument(..., help="Account verdicts JSONL written by a scan."),
@@ -96,16 +116,20 @@ def export_cmd(
     out: Path = typer.Option(..., "--out", help="Where to write the STIX 2.1 bundle (JSON)."),
     campaign: Optional[List[str]] = typer.Option(None, "--campaign", help="Campaign id to export (repeatable). Default: all flagged campaigns."),
     tlp: str = typer.Option("amber", help="TLP marking: clear, green, amber or red."),
+    blind_hub: Optional[str] = typer.Option(None, "--blind-hub", help=_BLIND_HELP),
+    collection: Optional[str] = typer.Option(None, "--collection", help="With --blind-hub: the collection (sharing group) whose key hashes identifiers."),
+    api_key_env: str = typer.Option(API_KEY_ENV, help="With --blind-hub: environment variable holding your hub API key."),
 ) -> None:
     """Export flagged campaigns as a shareable STIX bundle (hashed identifiers, prompt signatures)."""
+    from distillguard.intel.client import ClientError
     from distillguard.intel.export import ExportError, export_bundle
     from distillguard.progress import progress_bar
 
-    ring = _keyring(keys)
+    ring = _attach_blind(_keyring(keys), blind_hub, collection, provider, api_key_env)
     try:
         with progress_bar(f"reading {events.name}", unit="MB", scale=1e-6) as update:
             bundle, stats = export_bundle(verdicts, events, ring, provider, campaign or None, tlp, progress=update)
-    except ExportError as exc:
+    except (ExportError, ClientError) as exc:
         _fail(str(exc))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -142,21 +166,26 @@ def match_cmd(
     keys: Path = typer.Option(..., "--keys", help="Consortium keyring."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write one finding per matching account (JSONL)."),
     threshold: float = typer.Option(0.8, help="Score at which an account counts as blocked."),
+    blind_hub: Optional[str] = typer.Option(None, "--blind-hub", help=_BLIND_HELP),
+    collection: Optional[str] = typer.Option(None, "--collection", help="With --blind-hub: the collection the bundles came from."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="With --blind-hub: your provider name on the hub."),
+    api_key_env: str = typer.Option(API_KEY_ENV, help="With --blind-hub: environment variable holding your hub API key."),
 ) -> None:
     """Import peer bundles and report which of your accounts match them (the intel_match detector)."""
+    from distillguard.intel.client import ClientError
     from distillguard.intel.export import ExportError, read_events
     from distillguard.intel.matcher import IntelMatchDetector
     from distillguard.intel.validate import BundleError, load_package
     from distillguard.progress import progress_bar
 
-    detector = IntelMatchDetector(_keyring(keys), block_threshold=threshold)
+    detector = IntelMatchDetector(_attach_blind(_keyring(keys), blind_hub, collection, provider, api_key_env), block_threshold=threshold)
     try:
         for path in bundles:
             detector.load(load_package(path))
         with progress_bar(f"matching {events.name}", unit="MB", scale=1e-6) as update:
             for event in read_events(events, update):
                 detector.observe(event)
-    except (BundleError, ExportError) as exc:
+    except (BundleError, ExportError, ClientError) as exc:
         _fail(str(exc))
     findings = [(a, detector.score_account(a, {})) for a in detector.accounts]
     findings = sorted(((a, f) for a, f in findings if f), key=lambda x: -x[1].score)

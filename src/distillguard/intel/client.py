@@ -125,3 +125,31 @@ def poll(
             problems.append(str(exc))
     coll.close()
     return packages, problems
+
+
+def hub_blind_client(base_url: str, api_root: str, collection_id: str, user: str, key: str, timeout_s: float = 30.0):
+    """A BlindClient whose evaluator is the hub's blinded-hashing endpoint for one collection."""
+    import base64
+
+    import httpx
+
+    from distillguard.intel.blind import BlindClient, BlindError
+    from distillguard.intel.hub import TAXII, blind_kid
+
+    url = f"{base_url.rstrip('/')}/{api_root.strip('/')}/collections/{collection_id}/blind/"
+
+    def evaluate(points: list[bytes]) -> list[bytes]:
+        body = json.dumps({"points": [base64.b64encode(p).decode() for p in points]})
+        try:
+            response = httpx.post(url, content=body, headers={"Accept": TAXII, "Content-Type": "application/json"},
+                                  auth=(user, key), timeout=timeout_s)
+        except httpx.HTTPError as exc:
+            raise ClientError(f"blinded hashing at {url}: {exc}") from None
+        if response.status_code != 200:
+            raise ClientError(f"blinded hashing at {url}: {_describe(httpx.HTTPStatusError('', request=response.request, response=response))}")
+        try:
+            return [base64.b64decode(p, validate=True) for p in response.json()["points"]]
+        except (ValueError, KeyError, TypeError):
+            raise BlindError(f"blinded hashing at {url}: unusable reply") from None
+
+    return BlindClient(blind_kid(collection_id), evaluate)

@@ -244,7 +244,7 @@ def build_bundle(
             if users >= (1 if kind in BROAD_KINDS else 2) and users >= len(camp.token_accounts[(kind, value)]):
                 stats["dropped_common_identifiers"] += 1
                 continue
-            pattern = IDENTIFIER_PATTERN.format(kind=kind, kid=kid, hmac=keyring.hmac_hex(kind, value, kid))
+            pattern = IDENTIFIER_PATTERN.format(kind=kind, kid=keyring.identifier_kid, hmac=keyring.identifier_hex(kind, value))
             indicator = stix2.Indicator(
                 id=f"indicator--{uuid.uuid5(NAMESPACE, provider_name + pattern)}",
                 name=f"distillguard keyed hash of {kind.replace('_', ' ')}",

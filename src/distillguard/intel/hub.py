@@ -9,9 +9,18 @@ versions), manifest and status, with `added_after`, `limit`/`next` paging, the
 - collections grant read and write per provider; a provider sees only the
   collections it can read or write;
 - every object a provider adds must be created by its own identity
-  (`created_by_ref`), so nobody can publish as another;
+  (`created_by_ref`), so nobody can publish as another, and an object id belongs
+  to the provider that first published it: a later version (or a revocation)
+  from anyone else is refused with 403;
+- TLP marking definitions must be the standard ones and no marking definition
+  changes once stored;
+- only TAXII 2.1 media types are accepted, and JSON is parsed with depth and
+  number-size limits; every error, even an unexpected one, is a TAXII error body;
 - posted envelopes are size-capped and validated with stix2 before storage;
-- readers of a collection get a signed webhook when objects are added.
+- readers of a collection get a signed webhook when objects are added;
+- with `blind_secret_file` set, the hub is the key holder of blinded identifier
+  hashing (intel/blind.py): POST /{root}/collections/{id}/blind/ evaluates blinded
+  points for the collection's members, within a daily budget per member.
 """
 
 from __future__ import annotations
@@ -27,8 +36,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from distillguard.intel.hub_config import HubConfig, Provider
-from distillguard.intel.hub_store import HubStore, fmt_ts, parse_ts
-from distillguard.intel.validate import TLP_IDS, BundleError, check_objects
+from distillguard.intel.hub_store import HubStore, ObjectOwned, fmt_ts, parse_ts
+from distillguard.intel.validate import TLP_IDS, BundleError, canonical_tlp, check_objects, loads_limited
 from distillguard.intel import webhooks
 
 TAXII = "application/taxii+json;version=2.1"
@@ -54,6 +63,17 @@ def _taxii(body: Any, status: int = 200, headers: dict | None = None) -> Respons
     return Response(json.dumps(body), status_code=status, media_type=TAXII, headers=headers)
 
 
+def blind_kid(collection_id: str) -> str:
+    """The key id indicators carry when hashed with a collection's blinded key."""
+    return f"oprf.{collection_id}"
+
+
+def _is_taxii21(media_type: str) -> bool:
+    """`application/taxii+json;version=2.1` (parameters in any order, any spacing); 2.0 and bare types are refused."""
+    parts = [p.strip().lower() for p in media_type.split(";")]
+    return parts[0] == "application/taxii+json" and "version=2.1" in [p.replace(" ", "") for p in parts[1:]]
+
+
 def _accepts_taxii(request: Request) -> bool:
     accept = request.headers.get("accept", "").replace(" ", "").lower()
     return any(part.startswith("application/taxii+json") and ("version=2.1" in part or ";" not in part) for part in accept.split(",")) or "*/*" in accept
@@ -69,6 +89,12 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
     async def _taxii_error(request: Request, exc: TaxiiError):
         headers = {"WWW-Authenticate": 'Basic realm="distillguard-hub"'} if exc.status == 401 else None
         return _taxii({"title": exc.title, "description": exc.description, "http_status": str(exc.status)}, exc.status, headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # Never a plain-text 500 with internals: a TAXII error body naming only the kind of failure.
+        return _taxii({"title": "Internal Server Error", "description": f"the hub could not process this request ({type(exc).__name__})",
+                       "http_status": "500"}, 500)
 
     def auth(request: Request) -> Provider:
         if not _accepts_taxii(request):
@@ -219,8 +245,7 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         provider = auth(request)
         check_root(api_root)
         conf = collection(provider, cid, write=True)
-        ctype = request.headers.get("content-type", "").replace(" ", "").lower()
-        if not ctype.startswith("application/taxii+json"):
+        if not _is_taxii21(request.headers.get("content-type", "")):
             raise TaxiiError(415, "Unsupported Media Type", f"Content-Type must be {TAXII}")
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > config.max_content_length:
@@ -231,9 +256,9 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
             if len(body) > config.max_content_length:
                 raise TaxiiError(413, "Payload Too Large", f"body exceeds max_content_length {config.max_content_length}")
         try:
-            envelope = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise TaxiiError(400, "Bad Request", f"envelope is not JSON ({getattr(exc, 'msg', exc)})") from None
+            envelope = loads_limited(body, "envelope")
+        except BundleError as exc:
+            raise TaxiiError(400, "Bad Request", str(exc)) from None
         if not isinstance(envelope, dict):
             raise TaxiiError(400, "Bad Request", "envelope: expected a JSON object with 'objects'")
         try:
@@ -242,11 +267,16 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
             raise TaxiiError(422, "Unprocessable Entity", str(exc)) from None
         for i, obj in enumerate(objects):
             if obj["type"] == "marking-definition" and obj["id"] in TLP_IDS:
+                if not canonical_tlp(obj):
+                    raise TaxiiError(422, "Unprocessable Entity", f"objects[{i}] ({obj['id']}): an altered TLP marking definition; they are immutable")
                 continue
             owner = obj["id"] if obj["type"] == "identity" else obj.get("created_by_ref")
             if owner != provider.identity:
                 raise TaxiiError(403, "Forbidden", f"objects[{i}] ({obj['id']}): created_by_ref must be {provider.identity} ({provider.name}); publishing as another provider is refused")
-        ok, failed = store.add(cid, objects, provider.name)
+        try:
+            ok, failed = store.add(cid, objects, provider.name, shared_ids=frozenset(TLP_IDS))
+        except ObjectOwned as exc:
+            raise TaxiiError(403, "Forbidden", str(exc)) from None
         now = fmt_ts(datetime.now(timezone.utc))
         status = {
             "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": now,
@@ -266,6 +296,46 @@ def create_app(config: HubConfig, store: HubStore) -> FastAPI:
         if status is None or status.pop("_owner", None) != provider.name:
             raise TaxiiError(404, "Not Found", f"no status {status_id}")
         return _taxii(status)
+
+    evaluators: dict[str, Any] = {}
+    master = None
+    if config.blind_secret_file:
+        from distillguard.intel.hub_config import load_blind_secret
+
+        master = load_blind_secret(config.blind_secret_file)
+
+    @app.post("/{api_root}/collections/{cid}/blind/")
+    async def blind_evaluate(api_root: str, cid: str, request: Request):
+        """Blinded identifier hashing for members of this collection (its sharing group)."""
+        from distillguard.intel.blind import BlindError, Evaluator, group_key
+
+        provider = auth(request)
+        check_root(api_root)
+        conf = config.collections.get(cid)
+        if conf is None or not (conf.can_read(provider.name) or conf.can_write(provider.name)):
+            raise TaxiiError(404, "Not Found", f"no collection {cid} visible to {provider.name}")
+        if master is None:
+            raise TaxiiError(404, "Not Found", "blinded hashing is not enabled on this hub (blind_secret_file)")
+        body = await request.body()
+        if len(body) > config.max_content_length:
+            raise TaxiiError(413, "Payload Too Large", f"body exceeds max_content_length {config.max_content_length}")
+        try:
+            points = loads_limited(body, "request").get("points")
+            if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+                raise BundleError("points: expected a list of base64 strings")
+            decoded = [base64.b64decode(p, validate=True) for p in points]
+        except (BundleError, AttributeError, ValueError) as exc:
+            raise TaxiiError(400, "Bad Request", str(exc)) from None
+        evaluator = evaluators.get(cid)
+        if evaluator is None:
+            evaluator = evaluators[cid] = Evaluator(group_key(master, cid), config.blind_budget_per_day)
+        try:
+            replies = evaluator.evaluate(provider.name, decoded)
+        except BlindError as exc:
+            status = 429 if "budget" in str(exc) else 400
+            raise TaxiiError(status, "Too Many Requests" if status == 429 else "Bad Request", str(exc)) from None
+        return _taxii({"kid": blind_kid(cid), "points": [base64.b64encode(r).decode() for r in replies],
+                       "remaining": evaluator.remaining(provider.name)})
 
     def notify(conf, publisher: Provider, count: int) -> None:
         payload = {

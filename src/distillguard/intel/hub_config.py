@@ -16,6 +16,9 @@ line to paste here. Example hub.yaml:
         title: extraction-campaigns
         read: ["*"]
         write: [provider-a, provider-b]
+    # optional: blinded identifier hashing (intel/blind.py), one key per collection
+    blind_secret_file: hub-oprf.secret    # created 0600 on first start if absent
+    blind_budget_per_day: 200000          # evaluations per provider per collection per UTC day
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class HubConfig:
     webhook_timeout_s: float = 5.0
     providers: dict[str, Provider] = field(default_factory=dict)
     collections: dict[str, CollectionConf] = field(default_factory=dict)
+    blind_secret_file: str | None = None
+    blind_budget_per_day: int = 200_000
 
     def authenticate(self, user: str | None, key: str | None) -> Provider | None:
         """The provider whose name and API key these are (constant-time key comparison)."""
@@ -92,6 +97,8 @@ class HubConfig:
             api_root=str(data.get("api_root", cls.api_root)),
             max_content_length=int(data.get("max_content_length", cls.max_content_length)),
             max_page=int(data.get("max_page", cls.max_page)),
+            blind_secret_file=str(data["blind_secret_file"]) if data.get("blind_secret_file") else None,
+            blind_budget_per_day=int(data.get("blind_budget_per_day", cls.blind_budget_per_day)),
         )
         if not conf.api_root.replace("-", "").replace("_", "").isalnum():
             raise ConfigError(f"{source}: api_root: only letters, digits, '-' and '_' allowed")
@@ -149,6 +156,23 @@ class HubConfig:
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
         return cls.from_dict(data, str(path))
+
+
+def load_blind_secret(path: str | Path) -> bytes:
+    """The hub's master secret for blinded hashing; created (0600, O_EXCL) when absent."""
+    from distillguard.intel.keys import write_secret_file
+
+    path = Path(path)
+    if not path.exists():
+        write_secret_file(path, secrets.token_hex(32).encode() + b"\n")
+    raw = path.read_text().strip()
+    try:
+        secret = bytes.fromhex(raw)
+    except ValueError:
+        raise ConfigError(f"{path}: expected 64 hex characters") from None
+    if len(secret) < 32:
+        raise ConfigError(f"{path}: secret shorter than 32 bytes")
+    return secret
 
 
 def hash_api_key(key: str) -> str:

@@ -7,7 +7,10 @@ matching against the previous one for a while.
 
 Caveat worth stating plainly: hashing a small space (all IPv4 addresses, all /24
 prefixes, popular email domains) is only as private as the key is secret. Anyone
-holding the key can enumerate the space; outsiders who see bundles cannot.
+holding the key can enumerate the space; outsiders who see bundles cannot. Attach
+a `blind` client (intel/blind.py) and identifiers are hashed by an oblivious PRF
+whose key stays with the hub, one per sharing group: then no member can enumerate
+identifiers offline, and the hub caps how many it evaluates per member per day.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 # Kinds of identifier that can be shared, in the order evidence lists them.
 IDENTIFIER_KINDS = ("payment_fingerprint", "ip", "ip_prefix", "email_domain", "user_agent")
@@ -40,6 +44,21 @@ class Keyring:
     created: dict[str, str] = field(default_factory=dict)
     # How many keys a peer keeps: current + previous (older ones are dropped on rotate).
     keep: int = 2
+    # Identifier hashing by oblivious PRF (a BlindClient); None: HMAC under the shared key.
+    blind: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def identifier_kid(self) -> str:
+        return self.blind.kid if self.blind is not None else self.current
+
+    def knows_identifier_kid(self, kid: str) -> bool:
+        return kid in self.keys or (self.blind is not None and kid == self.blind.kid)
+
+    def identifier_hex(self, kind: str, value: str, kid: str | None = None) -> str:
+        """The shareable hash of one identifier: blinded PRF when configured for that kid, else HMAC."""
+        if self.blind is not None and (kid is None or kid == self.blind.kid):
+            return self.blind.prf_hex(kind, value)
+        return self.hmac_hex(kind, value, kid)
 
     @classmethod
     def generate(cls, kid: str | None = None) -> "Keyring":
@@ -84,11 +103,8 @@ class Keyring:
         }
 
     def save(self, path: Path) -> None:
-        path = Path(path)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n")
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
+        """Write atomically; the file is 0600 from the moment it exists (see `write_secret_file`)."""
+        write_secret_file(Path(path), (json.dumps(self.to_json(), indent=2) + "\n").encode())
 
     @classmethod
     def load(cls, path: Path) -> "Keyring":
@@ -114,6 +130,31 @@ class Keyring:
         if current not in keys:
             raise KeyError_(f"{path}: field 'current' must name one of the keys")
         return cls(current=current, keys=keys, created=dict(data.get("created") or {}))
+
+
+def write_secret_file(path: Path, data: bytes) -> None:
+    """Create a fresh, randomly named temporary file with O_EXCL|O_NOFOLLOW and mode 0600, write,
+    fsync and rename it over `path`. Nothing pre-planted (a file or a symlink at a guessable
+    name) is ever opened, and no moment exists at which the secret is readable by others."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(16):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise KeyError_(f"{path}: could not create a private temporary file next to it")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _new_kid() -> str:

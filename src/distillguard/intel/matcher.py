@@ -91,7 +91,7 @@ class IntelMatchDetector(Detector):
             if ind.id in self._loaded_ids:  # a newer version of a bundle we already hold
                 added["already_loaded"] += 1
                 continue
-            if ind.kid not in self.keyring.keys:
+            if not self.keyring.knows_identifier_kid(ind.kid):
                 self.unknown_kids[ind.kid] += 1
                 added["unknown_kid"] += 1
                 continue
@@ -125,7 +125,7 @@ class IntelMatchDetector(Detector):
         if digest is None:
             if len(self._hash_cache) > 500_000:
                 self._hash_cache.clear()
-            digest = self._hash_cache[key] = self.keyring.hmac_hex(kind, value, kid)
+            digest = self._hash_cache[key] = self.keyring.identifier_hex(kind, value, kid)
         return digest
 
     # -- watching traffic --------------------------------------------------------

@@ -46,6 +46,7 @@ class ProviderNode:
     problems: list[str] = field(default_factory=list)
     received: list = field(default_factory=list)  # IntelPackages loaded, in arrival order
     webhook_refusals: list[str] = field(default_factory=list)
+    webhook_state: str | None = None  # SQLite file remembering received notification ids across restarts
 
     def __post_init__(self) -> None:
         self.detector = IntelMatchDetector(self.keyring, block_threshold=self.block_threshold)
@@ -88,7 +89,7 @@ class ProviderNode:
         """A tiny receiver: verify the hub's signed notification, then poll in the background."""
         if not self.webhook_secret:
             raise ValueError(f"{self.name}: no webhook secret configured")
-        verifier = WebhookVerifier(self.webhook_secret)
+        verifier = WebhookVerifier(self.webhook_secret, state_path=self.webhook_state)
         app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
         @app.post("/intel/webhook")

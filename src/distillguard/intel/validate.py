@@ -34,6 +34,17 @@ TLP_IDS = {
 }
 
 
+def canonical_tlp(obj: dict) -> bool:
+    """True when a TLP marking definition is exactly the standard one (they are immutable)."""
+    import stix2
+
+    for name in ("TLP_WHITE", "TLP_GREEN", "TLP_AMBER", "TLP_RED"):
+        standard = json.loads(getattr(stix2.v21, name).serialize())
+        if standard["id"] == obj.get("id"):
+            return {k: v for k, v in obj.items() if k != "spec_version"} == {k: v for k, v in standard.items() if k != "spec_version"}
+    return False
+
+
 class BundleError(ValueError):
     """A bundle that is refused; the message says where and why."""
 
@@ -70,14 +81,54 @@ class IntelPackage:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
+# STIX objects nest a few levels; numbers in them are counts and timestamps' digits. Past these
+# limits a document is an attack on the parser (deep recursion, quadratic big-integer parsing).
+MAX_JSON_DEPTH = 64
+MAX_NUMBER_CHARS = 40
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _json_depth(data: bytes) -> int:
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b'""', data)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bounded_number(kind):
+    def parse(text: str):
+        if len(text) > MAX_NUMBER_CHARS:
+            raise BundleError(f"a number of {len(text):,} characters exceeds the {MAX_NUMBER_CHARS}-character limit")
+        return kind(text)
+    return parse
+
+
+def _no_constant(name: str):
+    raise BundleError(f"{name} is not valid JSON")
+
+
+def loads_limited(data: bytes | str, source: str) -> Any:
+    """json.loads with depth and number-size limits; every failure is a one-line BundleError."""
+    raw = data.encode() if isinstance(data, str) else data
+    depth = _json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        raise BundleError(f"{source}: JSON nested {depth:,} levels deep exceeds the {MAX_JSON_DEPTH}-level limit")
+    try:
+        return json.loads(raw, parse_int=_bounded_number(int), parse_float=_bounded_number(float), parse_constant=_no_constant)
+    except BundleError as exc:
+        raise BundleError(f"{source}: {exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{source}: not JSON ({getattr(exc, 'msg', exc)})") from None
+    except (RecursionError, ValueError) as exc:
+        raise BundleError(f"{source}: unusable JSON ({type(exc).__name__})") from None
+
+
 def load_bundle_bytes(data: bytes, source: str = "bundle", max_bytes: int = MAX_BUNDLE_BYTES) -> dict:
     if len(data) > max_bytes:
         raise BundleError(f"{source}: {len(data):,} bytes exceeds the {max_bytes:,}-byte limit")
-    try:
-        obj = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{source}: not JSON ({getattr(exc, 'msg', exc)})") from None
-    return obj
+    return loads_limited(data, source)
 
 
 def load_bundle_file(path: Path, max_bytes: int = MAX_BUNDLE_BYTES) -> dict:
@@ -139,6 +190,8 @@ def package_from_objects(objects: list[dict], source: str, now: datetime | None 
     publisher = identities[0]
     for i, obj in enumerate(objects):
         if obj["type"] == "marking-definition" and obj["id"] in TLP_IDS:
+            if not canonical_tlp(obj):
+                raise BundleError(f"{source}: objects[{i}] ({obj['id']}): an altered TLP marking definition (they are immutable)")
             continue
         if obj.get("created_by_ref") != publisher["id"] and obj is not publisher:
             raise BundleError(f"{source}: objects[{i}] ({obj['id']}): created_by_ref: not the publisher {publisher['id']}")

@@ -4,7 +4,9 @@ A notification carries no intelligence itself (the receiver polls the hub with
 its own credentials), so a forged one could at worst trigger a poll; still,
 receivers verify it: HMAC-SHA256 over `id.timestamp.body` with the provider's
 webhook secret, a freshness window on the timestamp, and a memory of recent ids
-so a captured notification cannot be replayed.
+so a captured notification cannot be replayed. Give the verifier a `state_path`
+and that memory is a small SQLite file, so a restart of the receiver does not
+reopen the replay window.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from pathlib import Path
 
 ID_HEADER = "X-DG-Webhook-Id"
 TS_HEADER = "X-DG-Webhook-Timestamp"
@@ -45,12 +49,23 @@ def make_headers(secret: bytes, body: bytes, msg_id: str | None = None, timestam
 class WebhookVerifier:
     """Checks signature, freshness and uniqueness of incoming notifications."""
 
-    def __init__(self, secret: bytes, tolerance_s: int = 300, remember: int = 10_000) -> None:
+    def __init__(self, secret: bytes, tolerance_s: int = 300, remember: int = 10_000, state_path: str | Path | None = None) -> None:
         self.secret = secret
         self.tolerance_s = tolerance_s
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._remember = remember
         self._lock = threading.Lock()
+        self._db = None
+        if state_path is not None:
+            self._db = sqlite3.connect(str(state_path), check_same_thread=False, isolation_level=None)
+            self._db.execute("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at REAL NOT NULL)")
+            self._seen.update(self._db.execute("SELECT id, at FROM seen ORDER BY at").fetchall())
+
+    def _remember_id(self, msg_id: str, now: float) -> None:
+        self._seen[msg_id] = now
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO seen (id, at) VALUES (?, ?)", (msg_id, now))
+            self._db.execute("DELETE FROM seen WHERE at < ?", (now - 2 * self.tolerance_s,))
 
     def verify(self, headers, body: bytes, now: float | None = None) -> dict:
         """Return the decoded notification or raise WebhookError."""
@@ -72,7 +87,7 @@ class WebhookVerifier:
                 self._seen.popitem(last=False)
             if msg_id in self._seen:
                 raise WebhookError(f"notification {msg_id} already received (replay)")
-            self._seen[msg_id] = now
+            self._remember_id(msg_id, now)
             while len(self._seen) > self._remember:
                 self._seen.popitem(last=False)
         try:

@@ -13,6 +13,14 @@ Tables (the dashboard and other tools read these; columns are additive-only):
 
 A scan over a growing log reads only the lines past `input_progress` and skips request
 ids already stored, so re-running a scan is idempotent and incremental.
+
+One scan is one transaction: `begin_scan` opens it, `append_events` adds event batches
+inside it as they stream, and `commit_scan` writes engine state, verdicts, campaigns,
+features, input offsets and the scan record, then commits. A kill anywhere before that
+commit leaves the store exactly as the previous scan left it, so the rescan redoes the
+work: each request id ends up stored once and every stored event has its verdict. A table
+that must move with the events (e.g. request bodies) is written inside `append_events`
+or `commit_scan` and so shares the same boundary.
 """
 
 from __future__ import annotations
@@ -20,12 +28,15 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from distillguard.events.readers import account_tag
 
 PROMPT_STORE_CHARS = 2000
 
@@ -57,31 +68,78 @@ def head_hash(path: Path) -> str:
         return hashlib.sha256(handle.read(65536)).hexdigest()
 
 
+@dataclass
+class ScanCommit:
+    """Everything a scan writes besides event rows, committed with them in one transaction."""
+
+    scan_id: int
+    started: datetime
+    inputs: list[str]
+    events_new: int
+    rejects: int
+    mode: str
+    verdicts: list[dict]
+    campaigns: list[dict]
+    features: dict[str, dict[str, float]]
+    engine: Any | None = None  # None: leave the saved engine state as it is (replay)
+    offsets: dict[Path, int] = field(default_factory=dict)  # input -> complete lines consumed
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self.con.execute(_SCHEMA)
+        self._in_scan = False
 
     def close(self) -> None:
+        """Close; a scan transaction still open is rolled back (nothing half-written survives)."""
+        if self._in_scan:
+            self.con.rollback()
+            self._in_scan = False
         self.con.close()
 
+    # -- the scan transaction ------------------------------------------------------
+    def begin_scan(self) -> None:
+        self.con.begin()
+        self._in_scan = True
+
+    def commit_scan(self, commit: ScanCommit) -> None:
+        """Write the scan's results, state and offsets and commit them with its event rows."""
+        self.write_results(commit.scan_id, commit.verdicts, commit.campaigns, commit.features)
+        if commit.engine is not None:
+            self.save_engine(commit.engine)
+        for path, lines in commit.offsets.items():
+            self.set_lines_done(path, lines)
+        flagged = sum(1 for v in commit.verdicts if v["flagged"])
+        self.record_scan(commit.scan_id, commit.started, commit.inputs, commit.events_new, commit.rejects, len(commit.verdicts),
+                         flagged, commit.mode)
+        if self._in_scan:
+            self.con.commit()
+            self._in_scan = False
+
     # -- incremental reading ----------------------------------------------------
-    def lines_done(self, path: Path) -> int:
+    def progress(self) -> dict[str, tuple[int, str]]:
+        """path -> (lines done, head hash) of every log scanned so far (read at once: no result left open)."""
+        return {row[0]: (int(row[1]), row[2]) for row in self.con.execute("SELECT path, lines_done, head_hash FROM input_progress").fetchall()}
+
+    def lines_done(self, path: Path, progress: dict[str, tuple[int, str]] | None = None) -> int:
         """Lines of `path` already scanned, if the file is the same log grown (same head)."""
-        row = self.con.execute("SELECT lines_done, head_hash FROM input_progress WHERE path = ?", [str(path.resolve())]).fetchone()
+        row = (self.progress() if progress is None else progress).get(str(path.resolve()))
         if row is None or row[1] != head_hash(path):
             return 0
-        return int(row[0])
+        return row[0]
 
     def set_lines_done(self, path: Path, lines: int) -> None:
         key = str(path.resolve())
         self.con.execute("DELETE FROM input_progress WHERE path = ?", [key])
         self.con.execute("INSERT INTO input_progress VALUES (?, ?, ?, ?)", [key, lines, path.stat().st_size, head_hash(path)])
 
-    def known_request_ids(self) -> set[str]:
-        return {row[0] for row in self.con.execute("SELECT request_id FROM events").fetchall()}
+    def known_request_ids(self) -> dict[str, int]:
+        """request id -> account tag (crc32 of the account id) of every stored event."""
+        rows = self.con.execute("SELECT request_id, account_id FROM events").fetchall()
+        return {request_id: account_tag(account_id) for request_id, account_id in rows}
 
     # -- writing -------------------------------------------------------------------
     def append_events(self, columns: dict[str, list]) -> None:
@@ -91,11 +149,6 @@ class Store:
         self.con.register("_new_events", table)
         self.con.execute("INSERT INTO events SELECT * FROM _new_events")
         self.con.unregister("_new_events")
-
-    def append_parquet(self, paths: list[str]) -> None:
-        """Load event files written by parallel scan workers (same columns as `events`)."""
-        if paths:
-            self.con.execute("INSERT INTO events SELECT * FROM read_parquet(?)", [paths])
 
     def save_engine(self, engine: Any) -> None:
         blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)

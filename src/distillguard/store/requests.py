@@ -123,22 +123,3 @@ def for_store(store, config: dict[str, Any] | None) -> RequestBodies | None:
     if store is None or not options["keep_request_bodies"]:
         return None
     return RequestBodies(store.con, options["request_body_max_chars"])
-
-
-def fill_from_files(bodies: RequestBodies, files, starts: dict[str, int]) -> int:
-    """Store the bodies of a parallel scan: its workers keep only event columns, so read the files once more here.
-
-    Costs one more parse of the input (rejects were already counted by the workers and are not counted again)."""
-    from distillguard.events.readers import RejectSink, iter_file
-
-    sink, seen = RejectSink(None), set()
-    try:
-        for path in files:
-            for _, event in iter_file(path, sink, start_line=starts.get(str(path), 0)):
-                if event.request_id not in seen:
-                    seen.add(event.request_id)
-                    bodies.add(event)
-    finally:
-        sink.close()
-    bodies.flush()
-    return len(seen)
