@@ -37,6 +37,7 @@ def fingerprint_command(
     suspect: Optional[str] = typer.Option(None, "--suspect", help="Suspect's answers: FILE or NAME=FILE.", show_default=False),
     reference: list[str] = typer.Option([], "--reference", "-r", help="Reference answers NAME=FILE; repeat the NAME for several models of one family."),
     null: list[str] = typer.Option([], "--null", help="Extra independent models NAME=FILE for the null (never attributed)."),
+    provider: list[str] = typer.Option([], "--provider", help="NAME=PROVIDER for a --reference family or --null model (e.g. chatgpt=openai, gpt4=openai): models of the same provider are siblings, not independent, and stay out of each other's null."),
     suspect_endpoint: Optional[str] = typer.Option(None, "--suspect-endpoint", help="Query the suspect live: URL of an OpenAI-compatible API (/v1 base), optionally NAME=URL and URL#MODEL.", show_default=False),
     reference_endpoint: list[str] = typer.Option([], "--reference-endpoint", help="Query a reference live: NAME=URL or NAME=URL#MODEL; repeatable."),
     null_endpoint: list[str] = typer.Option([], "--null-endpoint", help="Query an independent model live: NAME=URL or NAME=URL#MODEL."),
@@ -65,6 +66,10 @@ def fingerprint_command(
     console = Console(stderr=True)
     try:
         families = load_families(reference)
+        bad = next((p for p in provider if "=" not in p), None)
+        if bad is not None:
+            _fail(f"--provider {bad!r}: expected NAME=PROVIDER")
+        providers = dict(parse_named(p, "--provider") for p in provider)
         null_models = [load_answers(f, name) for name, f in (parse_named(s, "--null") for s in null)]
         prompt_list = load_prompts(probes) if probes else None
         if prompt_list and max_probes:
@@ -134,6 +139,7 @@ def fingerprint_command(
             result = fingerprint(
                 suspect_answers, families, null_models, signals=signals, alpha=alpha, prompts=prompt_list, max_prompts=max_probes,
                 progress=lambda name: (bar.update(task, description=f"signal: {name}"), bar.advance(task)),
+                providers=providers,
             )
     except InputError as exc:
         _fail(str(exc))
