@@ -45,7 +45,8 @@ GUILTY = "cohort-3"  # the cohort whose served answers the distiller collected
 ALPHA = 0.01
 FRACTIONS = (1.0, 0.25, 0.05, 0.01)
 FULL = {"sizes": (100, 400), "answer_tokens": 200, "heldout": 64, "train_blocks": 8, "epochs": 2}
-REDUCED = {"sizes": (24,), "answer_tokens": 64, "heldout": 8, "train_blocks": 4, "epochs": 2}
+QUICK = {"sizes": (4,), "answer_tokens": 16, "heldout": 2, "train_blocks": 2, "epochs": 1}  # smoke test, not recorded
+REDUCED = {"sizes": (16,), "answer_tokens": 48, "heldout": 6, "train_blocks": 4, "epochs": 2}
 
 
 def _instructions(data_dir: pathlib.Path, n: int, skip: int) -> list[str]:
@@ -92,7 +93,25 @@ def _tests(schemes: dict, student, tok, served: list[list[int]], heldout: list[s
     }
 
 
-def run(data_dir: pathlib.Path, reduced: bool = True, log=print) -> dict:
+def run(data_dir: pathlib.Path, quick: bool = False, reduced: bool = False, log=print) -> dict:
+    """Measure and record (RESULTS.md and provenance.md; provenance.md only when reduced; nothing when quick)."""
+    res = measure(data_dir, QUICK if quick else REDUCED if reduced else FULL, log=log)
+    res["reduced"] = reduced or quick
+    if quick:
+        return res
+    md = markdown(res)
+    cmd = ".venv/bin/python -m bench.finetune_radioactivity_bench" + (" --reduced" if reduced else "") + " --data-dir ../shared/data"
+    from bench.provenance_results import write_section
+
+    write_section("radioactivity_finetuned" + ("_reduced" if reduced else ""), res, md, command=cmd)
+    if not reduced:
+        from bench.results_io import update_section
+
+        update_section("radioactivity_finetuned", res, md, command=cmd)
+    return res
+
+
+def measure(data_dir: pathlib.Path, cfg: dict, log=print) -> dict:
     os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF loader's progress bar would flood the log
     import torch
 
@@ -103,7 +122,6 @@ def run(data_dir: pathlib.Path, reduced: bool = True, log=print) -> dict:
     from finetune_smollm2 import FinetuneConfig, finetune, sft_examples
 
     torch.set_num_threads(int(os.environ.get("DISTILLGUARD_TORCH_THREADS", "1")))
-    cfg = REDUCED if reduced else FULL
     t0 = time.perf_counter()
     teacher, tok = load_smollm2()
     vocab = len(tok)
@@ -136,7 +154,7 @@ def run(data_dir: pathlib.Path, reduced: bool = True, log=print) -> dict:
     innocent = sum(N_COHORTS - 1 for r in rows if r["fraction"] > 0) + sum(N_COHORTS for r in rows if r["fraction"] == 0)
     false_acc = {m: sum(1 for r in rows if r[f"{m}_accused"] not in (None, GUILTY) or (r["fraction"] == 0 and r[f"{m}_accused"])) for m in ("white", "black")}
     return {
-        "reduced": reduced, "config": {**cfg, "finetune": ft.__dict__, "cohorts": N_COHORTS, "guilty": GUILTY, "alpha": ALPHA,
+        "reduced": cfg is not FULL, "config": {**cfg, "finetune": ft.__dict__, "cohorts": N_COHORTS, "guilty": GUILTY, "alpha": ALPHA,
                                        "scheme": schemes[GUILTY].describe(), "cohort_key_ids": {c: key_id(derive_cohort_key(MASTER, c)) for c in schemes}},
         "rows": rows,
         "tracing": {"students": len(rows), "innocent_tests": innocent, "false_accusations": false_acc,
@@ -185,16 +203,7 @@ def main() -> None:
         sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
     t0 = time.perf_counter()
     res = run(args.data_dir, reduced=args.reduced, log=lambda m: print(f"[finetune {time.perf_counter() - t0:6.0f}s] {m}", flush=True))
-    md = markdown(res)
-    cmd = ".venv/bin/python -m bench.finetune_radioactivity_bench" + (" --reduced" if args.reduced else "") + " --data-dir ../shared/data"
-    from bench.provenance_results import write_section
-
-    write_section("radioactivity_finetuned" + ("_reduced" if args.reduced else ""), res, md, command=cmd)
-    if not args.reduced:
-        from bench.results_io import update_section
-
-        update_section("radioactivity_finetuned", res, md, command=cmd)
-    print(md)
+    print(markdown(res))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import pathlib
 import sys
 import time
@@ -116,6 +117,9 @@ def _summary(rows: list[dict], only: set[str] | None = None) -> dict:
         "control_false_attribution": sum(r["attributed"] is not None for r in controls) / max(len(controls), 1),
         "control_p_below_0.01": sum(r["p_value"] < STRICT for r in controls) / max(len(controls), 1),
         "mixed_attributed_openai": sum(r["attributed"] in ("chatgpt", "gpt4") for r in mixed) / max(len(mixed), 1),
+        # what a provider asks: was it distilled from *my* models (any of my families)?
+        "provider_attributed_accuracy": sum(r["attributed"] is not None and PROVIDERS.get(r["attributed"]) == PROVIDERS.get(r["truth"])
+                                            for r in single) / n,
     }
 
 
@@ -127,7 +131,7 @@ def _mean_summaries(items: list[dict]) -> dict:
     return out
 
 
-def run(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddings: bool = True) -> dict:
+def measure(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddings: bool = True) -> dict:
     progress = progress or (lambda *a: None)
     t0 = time.time()
     models, lineage = _load(data_dir, quick, progress)
@@ -211,6 +215,47 @@ def run(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddings: 
     }
 
 
+def cold_suspect_time(data_dir: pathlib.Path, suspect: str = "vicuna-13b", probes: int = 200, embeddings: bool = False) -> dict:
+    """Wall and CPU seconds of one `distillguard fingerprint` run, in a fresh process with an empty
+    cache: the suspect against every teacher (as --reference, with --provider) and the unknown
+    models (as --null), on the first `probes` shared prompts."""
+    import resource
+    import subprocess
+    import tempfile
+
+    folder = data_dir / "multimodel" / "alpaca_eval"
+    lineage = json.loads((data_dir / "multimodel" / "LINEAGE.json").read_text())
+    known = set(lineage["students"]) | set(lineage["controls"]) | {m for ms in lineage["teachers"].values() for m in ms}
+    args = [sys.executable, "-m", "distillguard.cli", "fingerprint", "--suspect", str(folder / f"{suspect}.json.gz"),
+            "--max-probes", str(probes), "--json"] + ([] if embeddings else ["--no-embeddings"])
+    for fam, members in lineage["teachers"].items():
+        args += [a for m in members for a in ("--reference", f"{fam}={folder / f'{m}.json.gz'}")]
+    unknown = sorted(f.name.removesuffix(".json.gz") for f in folder.glob("*.json.gz") if f.name.removesuffix(".json.gz") not in known)
+    args += [a for m in unknown for a in ("--null", f"{m}={folder / f'{m}.json.gz'}")]
+    args += [a for k, v in PROVIDERS.items() if k in lineage["teachers"] or k in unknown for a in ("--provider", f"{k}={v}")]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "DISTILLGUARD_CACHE": cache, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+        t0 = time.perf_counter()
+        proc = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+        wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"fingerprint CLI failed: {proc.stderr.strip()[-300:]}")
+    out = json.loads(proc.stdout)
+    return {"suspect": suspect, "references": sum(len(v) for v in lineage["teachers"].values()), "null_models": len(unknown),
+            "prompts": out["n_prompts"], "embeddings": embeddings, "wall_seconds": round(wall, 1),
+            "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1),
+            "closest": out["closest"], "p_value": out["p_value"], "load_average_1min": round(os.getloadavg()[0], 1)}
+
+
+def cold_markdown(c: dict) -> str:
+    return (f"One suspect ({c['suspect']}) against {c['references']} reference models in 4 families plus {c['null_models']} "
+            f"null models, {c['prompts']} prompts, {'with' if c['embeddings'] else 'without'} the MiniLM signal, empty cache, fresh "
+            f"process: **{c['wall_seconds']} s wall, {c['cpu_seconds']} s CPU** (load average {c['load_average_1min']} on "
+            f"{os.cpu_count()} cores at the end). Result: closest {c['closest']}, p = {c['p_value']:.3g}.")
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -246,6 +291,15 @@ def markdown(res: dict) -> str:
         q = sel.get(r["model"], r)
         kind = split.get(r["model"], "control" if r["truth"] == "none" else r["truth"])
         lines.append(f"| {r['model']} | {kind} | {r['truth']} | {r['closest']} | {r['p_value']:.3g} | {q['closest']} | {q['p_value']:.3g} |")
+    rows = res["per_model"] or []
+    meas = [r for r in rows if r["model"] in set(res.get("measured_students", []))]
+    ctrl = [r for r in rows if r["truth"] == "none"]
+    if meas:
+        fam_ok = sum(r["attributed"] == r["truth"] for r in meas)
+        prov_ok = sum(r["attributed"] is not None and PROVIDERS.get(r["attributed"]) == PROVIDERS.get(r["truth"]) for r in meas)
+        lines += ["", f"All prompts, measured students: **{fam_ok} of {len(meas)}** attributed to their teacher family at p < {res['alpha']}, "
+                  f"**{prov_ok} of {len(meas)}** to a family of their teacher's provider; controls at p < {STRICT}: "
+                  f"**{sum(r['p_value'] < STRICT for r in ctrl)} of {len(ctrl)}**, at p < {res['alpha']}: {sum(r['p_value'] < res['alpha'] for r in ctrl)} of {len(ctrl)}."]
     cal = res.get("calibration")
     if cal:
         lines += ["", "Calibration of the null: each background model outside the families (the 'unknown' models) left out "
@@ -309,32 +363,59 @@ def main() -> None:
     ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--no-embeddings", action="store_true", help="leave the MiniLM signal out (it adds nothing in the ablation)")
     ap.add_argument("--provenance", action="store_true", help="write bench/results/provenance.md instead of RESULTS.md")
+    ap.add_argument("--cold-only", action="store_true", help="only time one cold CLI run (200 prompts) and record it")
+    ap.add_argument("--render", action="store_true", help="rewrite the provenance.md section from provenance.json (no measuring)")
     args = ap.parse_args()
+    if args.render:
+        from bench.provenance_results import JSON, write_section
+
+        res = json.loads(JSON.read_text())["fingerprint"]
+        md = markdown(res).replace("![accuracy vs prompts](plots/fingerprint_prompts.png)", "(no plot in this run)")
+        write_section("fingerprint", res, md, command=".venv/bin/python -m bench.fingerprint_bench --no-embeddings --provenance --data-dir ../shared/data")
+        print(md)
+        return
     if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
         sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
+    if args.cold_only:
+        c = cold_suspect_time(args.data_dir, embeddings=not args.no_embeddings)
+        cmd = ".venv/bin/python -m bench.fingerprint_bench --cold-only" + (" --no-embeddings" if args.no_embeddings else "") + " --data-dir ../shared/data"
+        from bench.provenance_results import write_section
+
+        write_section("fingerprint_cold_suspect", c, cold_markdown(c), command=cmd)
+        print(cold_markdown(c))
+        return
+    run(args.data_dir, quick=args.quick, embeddings=not args.no_embeddings, provenance=args.provenance, echo=True)
+
+
+def run(data_dir: pathlib.Path, quick: bool = False, embeddings: bool = True, provenance: bool = False, echo: bool = False) -> dict:
+    """Measure and record: RESULTS.md (and the plot), or bench/results/provenance.md with `provenance`."""
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
         task = bar.add_task("fingerprint bench", total=None)
-        res = run(args.data_dir, quick=args.quick, embeddings=not args.no_embeddings,
-                  progress=lambda msg, i, n: bar.update(task, description=msg, completed=i, total=n or None))
+        res = measure(data_dir, quick=quick, embeddings=embeddings,
+                      progress=lambda msg, i, n: bar.update(task, description=msg, completed=i, total=n or None))
     from bench.results_io import update_section
 
-    name = "fingerprint_quick" if args.quick else "fingerprint"
-    if not args.quick and not args.provenance:
+    name = "fingerprint_quick" if quick else "fingerprint"
+    if not quick and not provenance:
         plot(res, ROOT / "bench" / "plots" / "fingerprint_prompts.png")
-    md = markdown(res)
-    if args.quick:
-        md = md.replace("![accuracy vs prompts](plots/fingerprint_prompts.png)", "(quick run: 120 prompts, no embeddings; see the full section)")
-    cmd = (".venv/bin/python -m bench.fingerprint_bench" + (" --quick" if args.quick else "")
-           + (" --no-embeddings" if args.no_embeddings else "") + (" --provenance" if args.provenance else "") + " --data-dir ../shared/data")
-    if args.provenance:
+    if not quick:
+        res["cold_suspect"] = cold_suspect_time(data_dir)
+    md = markdown(res) + ("\n\nCold time per suspect: " + cold_markdown(res["cold_suspect"]) if "cold_suspect" in res else "")
+    if quick or provenance:
+        md = md.replace("![accuracy vs prompts](plots/fingerprint_prompts.png)", "(no plot in this run)")
+    cmd = (".venv/bin/python -m bench.fingerprint_bench" + (" --quick" if quick else "")
+           + ("" if embeddings else " --no-embeddings") + (" --provenance" if provenance else "") + " --data-dir ../shared/data")
+    if provenance:
         from bench.provenance_results import write_section
 
         write_section(name, res, md, command=cmd)
     else:
         update_section(name, res, md, command=cmd)
-    print(md)
+    if echo:
+        print(md)
+    return res
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 BENCHES = ("detection_bench", "throughput_bench", "watermark_bench", "fingerprint_bench", "intel_bench", "gateway_bench",
-           "engines_bench", "dashboard_bench")
+           "engines_bench", "dashboard_bench", "finetune_radioactivity_bench")
 
 
 def main() -> None:

@@ -124,3 +124,21 @@ def test_provider_siblings_leave_the_null(world_dir):
     size0 = {r["reference"]: r["null_size"] for r in base["ranking"]}
     assert size["alpha"] == size0["alpha"] - 2 and size["beta"] == size0["beta"]
     assert "same --provider" in data["null"]
+
+
+def test_handover_report_states_finding_method_and_this_runs_controls(world_dir, tmp_path):
+    import os
+    import stat
+
+    report = tmp_path / "handover.md"
+    res = runner.invoke(app, _args(world_dir) + ["--handover", str(report)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    nc = data["null_check"]
+    assert nc["models"] == 8 and nc["attributed"] <= 1  # independent models are not attributed
+    text = report.read_text()
+    assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
+    assert text.startswith("# Fingerprint report: student")
+    assert "| alpha |" in text and "## Method" in text and "## Evidence shared with alpha" in text
+    assert f"Each of the 8 null models was left out" in text
+    assert text.count("| indep-") == 8

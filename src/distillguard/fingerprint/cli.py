@@ -46,6 +46,7 @@ def fingerprint_command(
     choose_probes: Optional[Path] = typer.Option(None, "--choose-probes", help="Instead of attributing, rank the prompts that best separate the references, write the best --max-probes (default 50) to this JSONL and report how many queries suffice.", show_default=False),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the JSON result to this file.", show_default=False),
+    handover: Optional[Path] = typer.Option(None, "--handover", help="Also write a Markdown report to hand over (finding, p-values, method, this run's controls, evidence); mode 0600.", show_default=False),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="Significance level for attributing the suspect."),
     no_embeddings: bool = typer.Option(False, "--no-embeddings", help="Skip the sentence-embedding signal (faster)."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="SQLite cache of endpoint answers [default: ~/.cache/distillguard/fingerprint/endpoint-answers.sqlite].", show_default=False),
@@ -144,8 +145,15 @@ def fingerprint_command(
     except InputError as exc:
         _fail(str(exc))
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    if out:
-        out.write_text(text + "\n")
+    from distillguard.fingerprint import handover as handover_report
+
+    try:
+        if out:
+            handover_report.write(out, text + "\n")
+        if handover:
+            handover_report.write(handover, handover_report.markdown(result, {"reference": reference, "null": null, "suspect": [suspect] if suspect else []}))
+    except OSError as exc:
+        _fail(f"{exc.filename}: cannot write ({exc.strerror})")
     if json_out:
         typer.echo(text)
     else:

@@ -205,7 +205,26 @@ def fingerprint(
             "give another --reference family or --null NAME=FILE models known to be independent"
         )
     prep = prepare(models, fam_idx, background, signals=signals, prompts=prompts, progress=progress, max_prompts=max_prompts)
-    scores = score_suspect(similarities(prep), fam_idx, 0, background, weights, related=related)
+    sims = similarities(prep)
+    scores = score_suspect(sims, fam_idx, 0, background, weights, related=related)
     if not scores:
         raise InputError("no signal could score any reference family (all signals were undefined)")
-    return result_dict(prep, 0, scores, alpha=alpha)
+    out = result_dict(prep, 0, scores, alpha=alpha)
+    out["null_check"] = null_check(prep, sims, null_idx, background, related, weights, alpha)
+    out["providers"] = dict(providers or {})
+    return out
+
+
+def null_check(prep: Workspace, sims, null_idx: list[int], background: list[int], related, weights, alpha: float) -> dict:
+    """This run's own control: each --null model, left out, scored as if it were the suspect.
+
+    Independent models should be attributed at about the rate alpha; many attributions mean the
+    null is not independent of the families (or the families are too alike) and the suspect's
+    p-value should not be trusted."""
+    rows = []
+    for x in null_idx:
+        rel = {f: r - {x} for f, r in related.items()}
+        top = score_suspect(sims, prep.families, x, [j for j in background if j != x], weights, related=rel)
+        if top:
+            rows.append({"model": prep.corpus.names[x], "closest": top[0].family, "p_value": top[0].p_adjusted})
+    return {"models": len(rows), "attributed": sum(r["p_value"] < alpha for r in rows), "alpha": alpha, "rows": rows}
