@@ -57,10 +57,9 @@ def _instructions(data_dir: pathlib.Path, n: int, skip: int) -> list[str]:
 
 
 def _human_texts(data_dir: pathlib.Path, n: int) -> list[str]:
-    texts = []
-    for f in sorted((data_dir / "legit" / "oasst-prompts").glob("*.jsonl")):
-        texts += [json.loads(line) for line in open(f) if line.strip()]
-    texts = [t for t in texts if isinstance(t, str) and len(t) > 200]
+    from bench.watermark_bench import oasst_texts
+
+    texts = oasst_texts(data_dir, min_chars=201)
     rng = np.random.default_rng(19)
     return [texts[i] for i in rng.permutation(len(texts))[:n]]
 
