@@ -163,6 +163,17 @@ def measure(data_dir: pathlib.Path, cfg: dict, log=print) -> dict:
     }
 
 
+def innocent_p_values(rows: list[dict], mode: str) -> list[float]:
+    """p-values under keys that did not watermark the student's data: every key for a control,
+    every key but the guilty cohort's otherwise. A calibrated test makes them uniform."""
+    out = []
+    for r in rows:
+        for cohort, p in r[f"{mode}_p_by_cohort"].items():
+            if r["fraction"] == 0 or cohort != GUILTY:
+                out.append(p)
+    return out
+
+
 def _p(x: float) -> str:
     return f"{x:.1e}" if x < 1e-3 else f"{x:.3f}"
 
@@ -185,6 +196,11 @@ def markdown(res: dict) -> str:
         lines.append(f"| {r['student']} | {r['examples']} | {r['watermarked_answer_tokens']} | {r['train_answer_tokens']} | "
                      f"{_p(r['white_box_p'])} ({r['white_box_pairs']} pairs) | {_p(r['black_box_p'])} ({r['black_box_contexts']} contexts) | "
                      f"{r['white_accused'] or '—'} / {r['black_accused'] or '—'} |")
+    lines += ["", "Calibration (p-values under innocent keys: all 8 for the controls, the 7 other cohorts for the others):", "",
+              "| test | p-values | p < 0.05 | p < 0.01 | median |", "|---|---|---|---|---|"]
+    for mode in ("white", "black"):
+        ps = np.array(innocent_p_values(res["rows"], mode))
+        lines.append(f"| {mode}-box | {len(ps)} | {np.mean(ps < 0.05):.0%} | {np.mean(ps < 0.01):.0%} | {np.median(ps):.2f} |")
     t = res["tracing"]
     lines += ["", f"Tracing: {t['students']} students x {c['cohorts']} cohort keys; {t['innocent_tests']} (student, innocent cohort) pairs; "
               f"false accusations: white-box {t['false_accusations']['white']}, black-box {t['false_accusations']['black']} "
@@ -197,7 +213,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reduced", action="store_true", help="one small size (under 10 CPU-minutes); figures go to bench/results/provenance.md")
     ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--render", action="store_true", help="rewrite the reduced section of provenance.md from provenance.json (no measuring)")
     args = ap.parse_args()
+    if args.render:
+        from bench.provenance_results import JSON, write_section
+
+        res = json.loads(JSON.read_text())["radioactivity_finetuned_reduced"]
+        write_section("radioactivity_finetuned_reduced", res, markdown(res),
+                      command=".venv/bin/python -m bench.finetune_radioactivity_bench --reduced --data-dir ../shared/data")
+        print(markdown(res))
+        return
     if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
         sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
     t0 = time.perf_counter()

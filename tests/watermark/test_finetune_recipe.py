@@ -73,3 +73,12 @@ def test_finetuned_student_carries_the_watermark_and_control_does_not(data):
     wc = radioactivity.reading_mode(scheme, marked[:12], radioactivity.hf_top1_predictor(control))
     assert wb.p_value < 1e-6
     assert wc.p_value > 1e-3
+
+
+def test_innocent_p_values_leave_out_only_the_guilty_key():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.finetune_radioactivity_bench import GUILTY, innocent_p_values
+
+    rows = [{"fraction": 0.25, "white_p_by_cohort": {GUILTY: 1e-9, "cohort-0": 0.4, "cohort-1": 0.7}},
+            {"fraction": 0.0, "white_p_by_cohort": {GUILTY: 0.2, "cohort-0": 0.9}}]
+    assert sorted(innocent_p_values(rows, "white")) == [0.2, 0.4, 0.7, 0.9]
