@@ -40,3 +40,19 @@ def test_from_env(monkeypatch):
     assert CohortAssigner.from_env().cohort("u", None, False).startswith("acct-")
     with pytest.raises(ValueError):
         CohortAssigner(b"short")
+
+
+def test_gateway_forwards_the_cohort_it_chose(tmp_path, monkeypatch):
+    """Through the real gateway: the upstream sees the account's cohort, not the one the client asked for."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from distillguard.gateway.cohort import account_cohort
+    from tests.gateway.conftest import CHAT, run_gateway
+
+    monkeypatch.setenv("DISTILLGUARD_COHORT_SECRET", SECRET.hex())
+    with run_gateway(tmp_path) as gw:
+        with gw.client("alice") as c:
+            r = c.post("/v1/chat/completions", json=dict(CHAT, vllm_xargs={COHORT_ARG: "camp-chosen-by-client"}))
+            assert r.status_code == 200, r.text
+        body = gw.upstream.state.received[-1]["body"]
+    assert body[EXTRA_ARGS_FIELD][COHORT_ARG] == account_cohort(SECRET, "acct-alice")
