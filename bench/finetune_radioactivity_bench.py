@@ -18,8 +18,8 @@ Per student and training size:
 
     .venv/bin/python -m bench.finetune_radioactivity_bench [--reduced] [--data-dir ../shared/data]
 
-The full configuration is sized for a benchmark hour on 2 cores; `--reduced` (a few hundred
-answers' worth of tokens) is what a busy shared machine can run in about 20 CPU-minutes.
+The full configuration is sized for a benchmark hour on 2 cores (estimated from the reduced
+run); `--reduced` (16 answers of 48 tokens per student) took 322 CPU-seconds.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ N_COHORTS = 8
 GUILTY = "cohort-3"  # the cohort whose served answers the distiller collected
 ALPHA = 0.01
 FRACTIONS = (1.0, 0.25, 0.05, 0.01)
-FULL = {"sizes": (100, 400), "answer_tokens": 200, "heldout": 64, "train_blocks": 8, "epochs": 2}
+# ~16x the reduced run's work (322 CPU-s there): about an hour on 2 cores with DISTILLGUARD_TORCH_THREADS=2 (estimate)
+FULL = {"sizes": (32, 128), "answer_tokens": 96, "heldout": 32, "train_blocks": 4, "epochs": 2}
 QUICK = {"sizes": (4,), "answer_tokens": 16, "heldout": 2, "train_blocks": 2, "epochs": 1}  # smoke test, not recorded
 REDUCED = {"sizes": (16,), "answer_tokens": 48, "heldout": 6, "train_blocks": 4, "epochs": 2}
 
@@ -193,6 +194,8 @@ def markdown(res: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in res["rows"]:
+        if r["fraction"] > 0 and r["watermarked_answer_tokens"] == 0:
+            r = {**r, "student": r["student"] + " (rounds to 0 watermarked answers: the control's data)"}
         lines.append(f"| {r['student']} | {r['examples']} | {r['watermarked_answer_tokens']} | {r['train_answer_tokens']} | "
                      f"{_p(r['white_box_p'])} ({r['white_box_pairs']} pairs) | {_p(r['black_box_p'])} ({r['black_box_contexts']} contexts) | "
                      f"{r['white_accused'] or '—'} / {r['black_accused'] or '—'} |")
