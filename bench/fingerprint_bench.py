@@ -291,13 +291,15 @@ def markdown(res: dict) -> str:
         q = sel.get(r["model"], r)
         kind = split.get(r["model"], "control" if r["truth"] == "none" else r["truth"])
         lines.append(f"| {r['model']} | {kind} | {r['truth']} | {r['closest']} | {r['p_value']:.3g} | {q['closest']} | {q['p_value']:.3g} |")
-    rows = res["per_model"] or []
-    meas = [r for r in rows if r["model"] in set(res.get("measured_students", []))]
-    ctrl = [r for r in rows if r["truth"] == "none"]
-    if meas:
+    for label, key in (("All prompts", "per_model"), ("200 probe-selected prompts", "per_model_200_selected")):
+        rows = res.get(key) or []
+        meas = [r for r in rows if r["model"] in set(res.get("measured_students", []))]
+        ctrl = [r for r in rows if r["truth"] == "none"]
+        if not meas:
+            continue
         fam_ok = sum(r["attributed"] == r["truth"] for r in meas)
         prov_ok = sum(r["attributed"] is not None and PROVIDERS.get(r["attributed"]) == PROVIDERS.get(r["truth"]) for r in meas)
-        lines += ["", f"All prompts, measured students: **{fam_ok} of {len(meas)}** attributed to their teacher family at p < {res['alpha']}, "
+        lines += ["", f"{label}, measured students: **{fam_ok} of {len(meas)}** attributed to their teacher family at p < {res['alpha']}, "
                   f"**{prov_ok} of {len(meas)}** to a family of their teacher's provider; controls at p < {STRICT}: "
                   f"**{sum(r['p_value'] < STRICT for r in ctrl)} of {len(ctrl)}**, at p < {res['alpha']}: {sum(r['p_value'] < res['alpha'] for r in ctrl)} of {len(ctrl)}."]
     cal = res.get("calibration")
