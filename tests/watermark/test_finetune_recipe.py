@@ -82,3 +82,13 @@ def test_innocent_p_values_leave_out_only_the_guilty_key():
     rows = [{"fraction": 0.25, "white_p_by_cohort": {GUILTY: 1e-9, "cohort-0": 0.4, "cohort-1": 0.7}},
             {"fraction": 0.0, "white_p_by_cohort": {GUILTY: 0.2, "cohort-0": 0.9}}]
     assert sorted(innocent_p_values(rows, "white")) == [0.2, 0.4, 0.7, 0.9]
+
+
+def test_recipe_cli_names_file_and_line_of_a_bad_pair(tmp_path, capsys):
+    from finetune_smollm2 import main
+
+    bad = tmp_path / "pairs.jsonl"
+    bad.write_text('{"instruction": "q", "response": "a"}\n{"instruction": "q"}\n')
+    assert main(["--train", str(bad), "--out", str(tmp_path / "student")]) == 2
+    assert f"{bad}:2:" in capsys.readouterr().err
+    assert not (tmp_path / "student").exists()
