@@ -93,17 +93,24 @@ def _tests(schemes: dict, student, tok, served: list[list[int]], heldout: list[s
     }
 
 
-def run(data_dir: pathlib.Path, quick: bool = False, reduced: bool = False, log=print) -> dict:
-    """Measure and record (RESULTS.md and provenance.md; provenance.md only when reduced; nothing when quick)."""
-    res = measure(data_dir, QUICK if quick else REDUCED if reduced else FULL, log=log)
+def run(data_dir: pathlib.Path, quick: bool = False, reduced: bool = False, log=print, sizes: tuple[int, ...] | None = None) -> dict:
+    """Measure and record (RESULTS.md and provenance.md; provenance.md only when reduced; nothing when quick).
+
+    `sizes` (reduced only) replaces the reduced run's training sizes; its section is named after them."""
+    cfg = QUICK if quick else REDUCED if reduced else FULL
+    if sizes and reduced:
+        cfg = {**cfg, "sizes": tuple(sizes)}
+    res = measure(data_dir, cfg, log=log)
     res["reduced"] = reduced or quick
     if quick:
         return res
     md = markdown(res)
-    cmd = ".venv/bin/python -m bench.finetune_radioactivity_bench" + (" --reduced" if reduced else "") + " --data-dir ../shared/data"
+    extra = f" --sizes {' '.join(map(str, sizes))}" if sizes and reduced else ""
+    cmd = ".venv/bin/python -m bench.finetune_radioactivity_bench" + (" --reduced" if reduced else "") + extra + " --data-dir ../shared/data"
     from bench.provenance_results import write_section
 
-    write_section("radioactivity_finetuned" + ("_reduced" if reduced else ""), res, md, command=cmd)
+    section = "radioactivity_finetuned" + ("_reduced" if reduced else "") + ("_" + "_".join(map(str, sizes)) if sizes and reduced else "")
+    write_section(section, res, md, command=cmd)
     if not reduced:
         from bench.results_io import update_section
 
@@ -154,7 +161,7 @@ def measure(data_dir: pathlib.Path, cfg: dict, log=print) -> dict:
     innocent = sum(N_COHORTS - 1 for r in rows if r["fraction"] > 0) + sum(N_COHORTS for r in rows if r["fraction"] == 0)
     false_acc = {m: sum(1 for r in rows if r[f"{m}_accused"] not in (None, GUILTY) or (r["fraction"] == 0 and r[f"{m}_accused"])) for m in ("white", "black")}
     return {
-        "reduced": cfg is not FULL, "config": {**cfg, "finetune": ft.__dict__, "cohorts": N_COHORTS, "guilty": GUILTY, "alpha": ALPHA,
+        "reduced": cfg != FULL, "config": {**cfg, "finetune": ft.__dict__, "cohorts": N_COHORTS, "guilty": GUILTY, "alpha": ALPHA,
                                        "scheme": schemes[GUILTY].describe(), "cohort_key_ids": {c: key_id(derive_cohort_key(MASTER, c)) for c in schemes}},
         "rows": rows,
         "tracing": {"students": len(rows), "innocent_tests": innocent, "false_accusations": false_acc,
@@ -216,6 +223,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reduced", action="store_true", help="one small size (under 10 CPU-minutes); figures go to bench/results/provenance.md")
     ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--sizes", type=int, nargs="+", help="with --reduced: training sizes (answers per student) instead of 16")
     ap.add_argument("--render", action="store_true", help="rewrite the reduced section of provenance.md from provenance.json (no measuring)")
     args = ap.parse_args()
     if args.render:
@@ -229,7 +237,7 @@ def main() -> None:
     if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
         sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
     t0 = time.perf_counter()
-    res = run(args.data_dir, reduced=args.reduced, log=lambda m: print(f"[finetune {time.perf_counter() - t0:6.0f}s] {m}", flush=True))
+    res = run(args.data_dir, reduced=args.reduced, sizes=args.sizes, log=lambda m: print(f"[finetune {time.perf_counter() - t0:6.0f}s] {m}", flush=True))
     print(markdown(res))
 
 
