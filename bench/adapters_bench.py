@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> None:
     print(RESULTS.read_text())
 
 
+def run(data_dir: Path, quick: bool = False) -> None:
+    """`make bench` entry point (bench/run_all.py)."""
+    main(["--data-dir", str(data_dir)] + (["--quick"] if quick else []))
+
+
 def write_section(path: Path, mode: str, body: str) -> None:
     """Keep one section per population (quick, full) in the results file, replacing this run's."""
     text = path.read_text() if path.exists() else ""

@@ -169,7 +169,12 @@ def write_markdown(command: str, fz: dict, kills: list[dict], par: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def run(data_dir: Path, quick: bool = False) -> None:
+    """`make bench` entry point (bench/run_all.py); quick: 500 fuzz cases."""
+    main(["--data", str(data_dir)] + (["--fuzz", "500"] if quick else []))
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("DISTILLGUARD_DATA", "../shared/data"), help="corpora folder")
     parser.add_argument("--fuzz", type=int, default=10_000, help="hypothesis cases")
@@ -177,7 +182,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fuzz-only", action="store_true",
                         help="print the fuzz figures only (e.g. against an older checkout on PYTHONPATH) and write nothing")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     data = Path(args.data)
     if not (data / "MANIFEST.md").exists():
         sys.exit(f"--data {data}: not the corpora folder (no MANIFEST.md)")
@@ -191,7 +196,7 @@ def main() -> None:
     print(f"kills: {kills}", file=sys.stderr)
     par = parallel_vs_single(traffic, args.parallel_mb, args.workers)
     print(f"parallel: {par}", file=sys.stderr)
-    command = "python -m bench.robust_bench " + " ".join(sys.argv[1:])
+    command = "python -m bench.robust_bench " + " ".join(argv if argv is not None else sys.argv[1:])
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(write_markdown(command, fz, kills, par))
     print(f"wrote {OUT}", file=sys.stderr)

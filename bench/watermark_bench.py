@@ -37,14 +37,21 @@ def _instructions(data_dir: pathlib.Path, n: int, skip: int = 0) -> list[str]:
     return picked[skip : skip + n]
 
 
+def oasst_texts(data_dir: pathlib.Path, min_chars: int = 1) -> list[str]:
+    """Messages written by OpenAssistant users (human text), in file order."""
+    texts = []
+    for f in sorted((data_dir / "legit" / "oasst-prompts").glob("*.jsonl")):
+        texts += [json.loads(line) for line in open(f) if line.strip()]
+    return [t for t in texts if isinstance(t, str) and len(t) >= min_chars]
+
+
 def _other_texts(data_dir: pathlib.Path, n: int) -> list[str]:
     """Unwatermarked text written by other models (AlpacaEval outputs) and by people (OASST prompts)."""
     folder = data_dir / "multimodel" / "alpaca_eval"
     texts = []
     for f in sorted(folder.glob("*.json.gz"))[1:4]:
         texts += [r["output"] for r in json.load(gzip.open(f))]
-    for f in sorted((data_dir / "legit" / "oasst-prompts").glob("*.jsonl")):
-        texts += [json.loads(line) for line in open(f) if line.strip()]
+    texts += oasst_texts(data_dir, min_chars=41)
     texts = [t for t in texts if isinstance(t, str) and len(t) > 40]
     rng = np.random.default_rng(11)
     return [texts[i] for i in rng.permutation(len(texts))[:n]]

@@ -105,3 +105,40 @@ def test_reference_endpoint_joins_its_family(world, world_dir, tmp_path, monkeyp
     assert data["closest"] == "alpha" and data["n_prompts"] == len(world["alpha-0"])
     assert len(ref_app.state.calls) == len(world["alpha-0"])
     assert "k-alpha" not in res.output
+
+
+def test_provider_needs_name_equals_provider(world_dir):
+    res = runner.invoke(app, _args(world_dir) + ["--provider", "alpha"])
+    assert res.exit_code == 2
+    assert "--provider 'alpha': expected NAME=PROVIDER" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_provider_siblings_leave_the_null(world_dir):
+    """Declaring two null models alpha's siblings shrinks alpha's null by two."""
+    base = json.loads(runner.invoke(app, _args(world_dir)).stdout)
+    res = runner.invoke(app, _args(world_dir) + ["--provider", "alpha=acme", "--provider", "indep-0=acme", "--provider", "indep-1=acme"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    size = {r["reference"]: r["null_size"] for r in data["ranking"]}
+    size0 = {r["reference"]: r["null_size"] for r in base["ranking"]}
+    assert size["alpha"] == size0["alpha"] - 2 and size["beta"] == size0["beta"]
+    assert "same --provider" in data["null"]
+
+
+def test_handover_report_states_finding_method_and_this_runs_controls(world_dir, tmp_path):
+    import os
+    import stat
+
+    report = tmp_path / "handover.md"
+    res = runner.invoke(app, _args(world_dir) + ["--handover", str(report)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    nc = data["null_check"]
+    assert nc["models"] == 8 and nc["attributed"] <= 1  # independent models are not attributed
+    text = report.read_text()
+    assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
+    assert text.startswith("# Fingerprint report: student")
+    assert "| alpha |" in text and "## Method" in text and "## Evidence shared with alpha" in text
+    assert f"Each of the 8 null models was left out" in text
+    assert text.count("| indep-") == 8

@@ -1,10 +1,12 @@
 """On the real AlpacaEval answers (skipped when ../shared/data is absent)."""
 
+import os
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "multimodel" / "alpaca_eval"
+_DEFAULT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("DISTILLGUARD_DATA") or _DEFAULT) / "multimodel" / "alpaca_eval"
 
 pytestmark = [
     pytest.mark.needs_data,

@@ -59,3 +59,13 @@ def test_embeddings_when_the_model_is_installed():
     assert v.shape == (3, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_evidence_never_cites_a_pattern_neither_model_uses():
+    """Unused patterns have equal log-odds everywhere; rounding must not make them 'shared'."""
+    ai = ["As an AI language model developed by OpenAI, I think " + str(i) for i in range(20)]
+    plain = [f"I think {i} is right." for i in range(20)]
+    c = _corpus({"a": ai, "b": ai[::-1], "c": plain, "d": [f"My view: {i}." for i in range(20)], "e": plain[::-1],
+                 "f": [f"Answer {i}." for i in range(20)], "g": [f"So {i}." for i in range(20)]})
+    ev = identity_signal().prepare(c, [1, 2, 3, 4, 5, 6]).evidence(0, 1, limit=10)
+    assert ev and all(e["suspect_rate"] > 0 and e["reference_rate"] > 0 for e in ev)

@@ -66,3 +66,19 @@ def test_bad_scheme_parameters():
         make_scheme("kgw", b"k" * 32, VOCAB, gamma=1.5)
     with pytest.raises(ValueError, match="unknown scheme"):
         make_scheme("nope", b"k" * 32, VOCAB)
+
+
+def test_first_context_scores_each_context_once(key):
+    """A suspect that keeps returning to the same contexts is scored once per context."""
+    from distillguard.watermark import radioactivity
+    from distillguard.watermark.detect import first_per_context
+
+    scheme = make_scheme("kgw", key, VOCAB, context_width=1)
+    ctx = np.array([[5], [7], [5], [5], [9], [7]])
+    tok = np.array([1, 2, 3, 1, 4, 8])
+    c, t = first_per_context(ctx, tok)
+    assert c.ravel().tolist() == [5, 7, 9] and t.tolist() == [1, 2, 4]
+    gens = [[5, 1, 5, 2, 5, 3, 5, 4]]  # context 5 followed by four different tokens
+    assert score_many(scheme, gens).tokens_scored == 7  # distinct (context, token) pairs
+    assert radioactivity.black_box(scheme, gens).tokens_scored == 4  # contexts 5, 1, 2, 3
+    assert radioactivity.black_box(scheme, gens, first_context=False).tokens_scored == 7

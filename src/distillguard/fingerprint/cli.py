@@ -37,6 +37,7 @@ def fingerprint_command(
     suspect: Optional[str] = typer.Option(None, "--suspect", help="Suspect's answers: FILE or NAME=FILE.", show_default=False),
     reference: list[str] = typer.Option([], "--reference", "-r", help="Reference answers NAME=FILE; repeat the NAME for several models of one family."),
     null: list[str] = typer.Option([], "--null", help="Extra independent models NAME=FILE for the null (never attributed)."),
+    provider: list[str] = typer.Option([], "--provider", help="NAME=PROVIDER for a --reference family or --null model (e.g. chatgpt=openai, gpt4=openai): models of the same provider are siblings, not independent, and stay out of each other's null."),
     suspect_endpoint: Optional[str] = typer.Option(None, "--suspect-endpoint", help="Query the suspect live: URL of an OpenAI-compatible API (/v1 base), optionally NAME=URL and URL#MODEL.", show_default=False),
     reference_endpoint: list[str] = typer.Option([], "--reference-endpoint", help="Query a reference live: NAME=URL or NAME=URL#MODEL; repeatable."),
     null_endpoint: list[str] = typer.Option([], "--null-endpoint", help="Query an independent model live: NAME=URL or NAME=URL#MODEL."),
@@ -45,6 +46,7 @@ def fingerprint_command(
     choose_probes: Optional[Path] = typer.Option(None, "--choose-probes", help="Instead of attributing, rank the prompts that best separate the references, write the best --max-probes (default 50) to this JSONL and report how many queries suffice.", show_default=False),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the JSON result to this file.", show_default=False),
+    handover: Optional[Path] = typer.Option(None, "--handover", help="Also write a Markdown report to hand over (finding, p-values, method, this run's controls, evidence); mode 0600.", show_default=False),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="Significance level for attributing the suspect."),
     no_embeddings: bool = typer.Option(False, "--no-embeddings", help="Skip the sentence-embedding signal (faster)."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="SQLite cache of endpoint answers [default: ~/.cache/distillguard/fingerprint/endpoint-answers.sqlite].", show_default=False),
@@ -65,6 +67,10 @@ def fingerprint_command(
     console = Console(stderr=True)
     try:
         families = load_families(reference)
+        bad = next((p for p in provider if "=" not in p), None)
+        if bad is not None:
+            _fail(f"--provider {bad!r}: expected NAME=PROVIDER")
+        providers = dict(parse_named(p, "--provider") for p in provider)
         null_models = [load_answers(f, name) for name, f in (parse_named(s, "--null") for s in null)]
         prompt_list = load_prompts(probes) if probes else None
         if prompt_list and max_probes:
@@ -134,12 +140,20 @@ def fingerprint_command(
             result = fingerprint(
                 suspect_answers, families, null_models, signals=signals, alpha=alpha, prompts=prompt_list, max_prompts=max_probes,
                 progress=lambda name: (bar.update(task, description=f"signal: {name}"), bar.advance(task)),
+                providers=providers,
             )
     except InputError as exc:
         _fail(str(exc))
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    if out:
-        out.write_text(text + "\n")
+    from distillguard.fingerprint import handover as handover_report
+
+    try:
+        if out:
+            handover_report.write(out, text + "\n")
+        if handover:
+            handover_report.write(handover, handover_report.markdown(result, {"reference": reference, "null": null, "suspect": [suspect] if suspect else []}))
+    except OSError as exc:
+        _fail(f"{exc.filename}: cannot write ({exc.strerror})")
     if json_out:
         typer.echo(text)
     else:

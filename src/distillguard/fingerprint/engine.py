@@ -131,7 +131,8 @@ def result_dict(
         "signals": list(prep.prepared),
         "null": (
             "for each reference family, every other reference model and --null model "
-            "(suspect and the family's own members excluded); p-values Holm-adjusted over families"
+            "(suspect, the family's own members and models of the same --provider excluded); "
+            "p-values Holm-adjusted over families"
         ),
     }
 
@@ -148,6 +149,26 @@ def _unique_names(models: list[ModelAnswers]) -> list[ModelAnswers]:
     return out
 
 
+def related_models(
+    providers: dict[str, str], families: dict[str, list[int]], names: list[str], null: list[int]
+) -> dict[str, set[int]]:
+    """Per family, the models of the same provider (members of sibling families, null models).
+
+    `providers` maps a family name or a null model's name to its provider; what is not named
+    is its own provider. A sibling shares the family's house style, so it is no independent
+    model and is kept out of that family's null."""
+    unknown = sorted(set(providers) - set(families) - {names[i] for i in null})
+    if unknown:
+        raise InputError(f"--provider names {unknown[0]!r}, which is neither a --reference family nor a --null model")
+    owner = {i: providers.get(f, f"family:{f}") for f, ms in families.items() for i in ms}
+    owner.update({i: providers.get(names[i], f"model:{names[i]}") for i in null})
+    out: dict[str, set[int]] = {}
+    for fam, members in families.items():
+        mine = providers.get(fam, f"family:{fam}")
+        out[fam] = {i for i, p in owner.items() if p == mine and i not in members}
+    return out
+
+
 def fingerprint(
     suspect: ModelAnswers,
     families: list[Family],
@@ -158,28 +179,52 @@ def fingerprint(
     prompts: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
     max_prompts: int | None = None,
+    providers: dict[str, str] | None = None,
 ) -> dict:
-    """Which reference family is the suspect closest to, and is that closer than chance?"""
+    """Which reference family is the suspect closest to, and is that closer than chance?
+
+    `providers` (family or null-model name -> provider) keeps a family's siblings out of its null."""
     null_models = list(null_models or [])
     if not families:
         raise InputError("give at least one --reference NAME=FILE")
     members = [m for f in families for m in f.members]
     models = _unique_names([suspect, *members, *null_models])
-    n_independent = {f.name: len(members) - len(f.members) + len(null_models) for f in families}
-    worst = min(n_independent, key=n_independent.get)
-    if n_independent[worst] < 2:
-        raise InputError(
-            f"reference {worst!r} has {n_independent[worst]} model(s) outside it to build a null from; "
-            "give another --reference family or --null NAME=FILE models known to be independent"
-        )
     fam_idx: dict[str, list[int]] = {}
     i = 1
     for f in families:
         fam_idx[f.name] = list(range(i, i + len(f.members)))
         i += len(f.members)
     background = list(range(1, len(models)))
+    null_idx = list(range(i, len(models)))
+    related = related_models(providers or {}, fam_idx, [m.name for m in models], null_idx)
+    n_independent = {f: len(background) - len(ms) - len(related[f]) for f, ms in fam_idx.items()}
+    worst = min(n_independent, key=n_independent.get)
+    if n_independent[worst] < 2:
+        raise InputError(
+            f"reference {worst!r} has {n_independent[worst]} independent model(s) outside it to build a null from; "
+            "give another --reference family or --null NAME=FILE models known to be independent"
+        )
     prep = prepare(models, fam_idx, background, signals=signals, prompts=prompts, progress=progress, max_prompts=max_prompts)
-    scores = score_suspect(similarities(prep), fam_idx, 0, background, weights)
+    sims = similarities(prep)
+    scores = score_suspect(sims, fam_idx, 0, background, weights, related=related)
     if not scores:
         raise InputError("no signal could score any reference family (all signals were undefined)")
-    return result_dict(prep, 0, scores, alpha=alpha)
+    out = result_dict(prep, 0, scores, alpha=alpha)
+    out["null_check"] = null_check(prep, sims, null_idx, background, related, weights, alpha)
+    out["providers"] = dict(providers or {})
+    return out
+
+
+def null_check(prep: Workspace, sims, null_idx: list[int], background: list[int], related, weights, alpha: float) -> dict:
+    """This run's own control: each --null model, left out, scored as if it were the suspect.
+
+    Independent models should be attributed at about the rate alpha; many attributions mean the
+    null is not independent of the families (or the families are too alike) and the suspect's
+    p-value should not be trusted."""
+    rows = []
+    for x in null_idx:
+        rel = {f: r - {x} for f, r in related.items()}
+        top = score_suspect(sims, prep.families, x, [j for j in background if j != x], weights, related=rel)
+        if top:
+            rows.append({"model": prep.corpus.names[x], "closest": top[0].family, "p_value": top[0].p_adjusted})
+    return {"models": len(rows), "attributed": sum(r["p_value"] < alpha for r in rows), "alpha": alpha, "rows": rows}

@@ -1,7 +1,8 @@
 """The null model: how close would an *independent* model be to this reference family?
 
 For family F, the null pool is every model that is neither in F nor the suspect (other
-reference families and any `--null` models). Each signal's similarity to F is z-scored against
+reference families and any `--null` models), less the models known to share F's lineage
+(same provider): those are not independent of F. Each signal's similarity to F is z-scored against
 that pool, signals are averaged into one score, and the suspect's score is compared with the
 pool's own scores (each computed leaving itself out). The p-value is empirical with the
 (k+1)/(n+1) correction; when the suspect beats every null model, the empirical value cannot go
@@ -83,12 +84,17 @@ def score_suspect(
     suspect: int,
     null_pool: list[int],
     weights: dict[str, float] | None = None,
+    related: dict[str, set[int]] | None = None,
 ) -> list[FamilyScore]:
     """Score one suspect against every family; sorted most-significant first.
 
     sims: signal -> models x models similarity; null_pool: candidate independent models
-    (family members and the suspect are removed per family).
+    (family members and the suspect are removed per family). related: per family, models
+    that share its lineage (same provider, e.g. gpt-4 for a gpt-3.5 family); they are not
+    independent of it, so they are left out of that family's null. Without this a sibling
+    model sets the bar and a real student of the family cannot clear it.
     """
+    related = related or {}
     names = list(sims)
     w = np.array([1.0 if weights is None else float(weights.get(s, 0.0)) for s in names])
     if w.sum() <= 0:
@@ -96,7 +102,7 @@ def score_suspect(
     w = w / w.sum()
     results = []
     for fam, members in families.items():
-        pool = [j for j in null_pool if j not in members and j != suspect]
+        pool = [j for j in null_pool if j not in members and j != suspect and j not in related.get(fam, ())]
         raw_pool = np.array([[family_similarity(sims[s], members, j) for s in names] for j in pool]).reshape(len(pool), len(names))
         raw_x = np.array([family_similarity(sims[s], members, suspect) for s in names])
         # A signal that says nothing about this family (NaN, e.g. no watermark key) is left out.

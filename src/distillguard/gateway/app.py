@@ -48,6 +48,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 from distillguard.events.model import EventError, parse_event
 from distillguard.gateway.clientip import client_ip
 from distillguard.gateway.decisions import DecisionStore
+from distillguard.gateway.cohort import CohortAssigner
 from distillguard.gateway.enforcer import Enforcer, Verdict, now_iso
 from distillguard.gateway.errors import error_body, status_of
 from distillguard.gateway.keys import KeyStore, bearer
@@ -174,6 +175,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     if guard_token is not None and (len(guard_token) < 16 or hmac.compare_digest(guard_token, admin_token)):
         raise ValueError("the guard token must be at least 16 characters and differ from the admin token")
     upstream_auth = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
+    cohorts = CohortAssigner.from_env()  # watermark cohort per request (flagged campaigns get their own)
     ctx: dict[str, Any] = {}
 
     @asynccontextmanager
@@ -279,6 +281,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
             await _finish(enforcer, draft, None, status, started)
             return _error(verdict.error_code, reference=request_id, retry_after=verdict.retry_after)
         forward = enforcer.degrade(body, policy) if verdict.degrade else body
+        if cohorts is not None:
+            forward = cohorts.tag(forward, info.account_id, verdict.campaign_id, verdict.flagged)
         headers = {"Content-Type": "application/json", **upstream_auth}
         stream = bool(body.get("stream"))
         try:

@@ -233,9 +233,10 @@ def radioactivity(
 ):
     """Test whether a suspect model learned from your watermarked responses.
 
-    Black-box: score the suspect's generations. White-box (open weights): feed your
-    watermarked responses to the suspect and score its top-1 next-token predictions.
-    Both de-duplicate pairs and give an exact p-value.
+    Black-box: score the suspect's generations, counting only the first token after each
+    context (so copying from its own context cannot inflate the score). White-box (open
+    weights): feed your watermarked responses to the suspect and score its top-1 next-token
+    predictions, each (context, prediction) pair once. Both give an exact p-value.
     """
     master = _master(key_file)
     _check_suspect_args(suspect_texts, suspect_model, reference)

@@ -57,6 +57,20 @@ def unique_pairs(contexts: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, 
     return contexts[first], tokens[first]
 
 
+def first_per_context(contexts: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep only the token that first followed each distinct context.
+
+    A model that copies a watermarked passage it has in context (its prompt, or its own
+    earlier output) repeats the same context with *different* continuations too; scoring
+    every distinct (context, token) pair then over-counts. One score per context is a fresh
+    draw of the keyed hash under the null, whatever the model does, so the test stays exact."""
+    if len(tokens) == 0:
+        return contexts, tokens
+    _, first = np.unique(contexts, axis=0, return_index=True)
+    first.sort()
+    return contexts[first], tokens[first]
+
+
 def collect_pairs(scheme, sequences: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
     """All (context, token) pairs of several token sequences, ids outside the vocabulary dropped."""
     ctxs, toks = [], []
@@ -71,18 +85,23 @@ def collect_pairs(scheme, sequences: Iterable[Iterable[int]]) -> tuple[np.ndarra
     return contexts[ok], tokens[ok]
 
 
-def score_pairs(scheme, contexts: np.ndarray, tokens: np.ndarray, dedupe: bool = True) -> Detection:
-    if dedupe:
+def score_pairs(scheme, contexts: np.ndarray, tokens: np.ndarray, dedupe: bool = True,
+                first_context: bool = False) -> Detection:
+    """dedupe: each (context, token) pair once; first_context: each context once (stricter)."""
+    if first_context:
+        contexts, tokens = first_per_context(contexts, tokens)
+    elif dedupe:
         contexts, tokens = unique_pairs(contexts, tokens)
     n = len(tokens)
     hits = int(scheme.hits(contexts, tokens).sum()) if n else 0
     return binomial_test(hits, n * scheme.trials, scheme.p_null, n)
 
 
-def score_many(scheme, sequences: Iterable[Iterable[int]], dedupe: bool = True) -> Detection:
+def score_many(scheme, sequences: Iterable[Iterable[int]], dedupe: bool = True,
+               first_context: bool = False) -> Detection:
     """One test over several texts together (pairs de-duplicated across all of them)."""
     contexts, tokens = collect_pairs(scheme, sequences)
-    return score_pairs(scheme, contexts, tokens, dedupe=dedupe)
+    return score_pairs(scheme, contexts, tokens, dedupe=dedupe, first_context=first_context)
 
 
 def score_tokens(scheme, token_ids: Iterable[int], dedupe: bool = True) -> Detection:

@@ -1,6 +1,7 @@
 """Radioactivity: did a suspect model learn from watermarked text?
 
-* Black-box: score the suspect's own generations (all together, pairs de-duplicated).
+* Black-box: score the suspect's own generations (all together; only the first token seen
+  after each context, which keeps the test exact even when the suspect copies in context).
 * White-box reading mode: feed text (typically the provider's own watermarked
   outputs, which the suspect may have trained on) and score the suspect's top-1
   next-token prediction at every position against the actual preceding context.
@@ -20,8 +21,10 @@ from distillguard.watermark.hashing import windows
 Predictor = Callable[[Sequence[Sequence[int]]], list[np.ndarray]]
 
 
-def black_box(scheme, suspect_generations: Iterable[Iterable[int]]) -> Detection:
-    return score_many(scheme, suspect_generations)
+def black_box(scheme, suspect_generations: Iterable[Iterable[int]], first_context: bool = True) -> Detection:
+    """Score the suspect's generations; by default only the first continuation of each context
+    counts, so copying from its own context cannot inflate the evidence."""
+    return score_many(scheme, suspect_generations, first_context=first_context)
 
 
 def reading_mode(scheme, texts: Sequence[Sequence[int]], predict_top1: Predictor) -> Detection:

@@ -73,7 +73,8 @@ class PreparedPatterns:
 
     def evidence(self, a: int, b: int, limit: int = 4) -> list[dict]:
         lo, rates = self._logodds(None)
-        shared = np.where((lo[a] > 0) & (lo[b] > 0), np.minimum(lo[a], lo[b]), 0.0)
+        # a pattern neither model uses can still get a rounding-level positive log-odds: require a use
+        shared = np.where((lo[a] > 1e-9) & (lo[b] > 1e-9) & (rates[a] > 0) & (rates[b] > 0), np.minimum(lo[a], lo[b]), 0.0)
         out = []
         for j in np.argsort(-shared)[:limit]:
             if shared[j] <= 0:
