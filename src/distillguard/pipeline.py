@@ -49,7 +49,8 @@ def _campaign_json(view: CampaignView, threshold: float) -> dict[str, Any]:
     return {
         "campaign_id": view.campaign_id,
         "risk": round(view.assessment.risk, 6),
-        "flagged": view.assessment.risk >= threshold,
+        "flagged": view.assessment.risk >= threshold and view.assessment.inheritable,
+        "collective_evidence": view.assessment.inheritable,
         "members": len(view.members),
         "member_ids": view.members,
         "links": view.links,
@@ -247,6 +248,7 @@ def scan(
         "campaigns": len(campaigns),
         "flagged_campaigns": sum(1 for c in campaigns if c["flagged"]),
         "mode": "replay" if replay else "batch",
+        "calibration": engine.calibration(verdicts),
         "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 3),
     }
     if out:
