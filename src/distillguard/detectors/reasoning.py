@@ -21,9 +21,9 @@ class ReasoningCoercionDetector(Detector):
         if features.get("requests", 0) < self.params.get("min_requests", 5):
             return None
         n = features.get("requests", 0)
-        # Shrunk toward the share of step-by-step requests in ordinary chat (about one in ten), by 20
+        # Shrunk toward the share of step-by-step requests in ordinary chat (about one in ten), by ten
         # pseudo-requests: a casual user who likes "explain step by step" sends a few dozen requests.
-        cot = ramp(shrunk(features.get("cot_rate", 0.0), n, 0.1, 20.0), 0.3, 0.65)
+        cot = ramp(shrunk(features.get("cot_rate", 0.0), n, 0.1), 0.3, 0.65)
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8),
                           ramp(features.get("completion_tokens_per_request", 0.0), 600, 1500),
                           ramp(features.get("mean_n", 1.0), 1.2, 2.5))

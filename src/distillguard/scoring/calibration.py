@@ -26,7 +26,8 @@ from typing import Any, Iterable
 import numpy as np
 
 BINS = 100
-COHORT_PRIOR = 50.0  # pseudo-accounts of the whole population mixed into each cohort's quantile
+COHORT_PRIOR = 50.0
+MIN_POPULATION = 200  # accounts the reference needs before it discounts anything  # pseudo-accounts of the whole population mixed into each cohort's quantile
 
 
 def volume_band(requests: float) -> str:
@@ -104,8 +105,8 @@ class PopulationReference:
     def ordinary(self, detector: str, cohort: str) -> float:
         """The score an ordinary member of this cohort reaches (its `quantile`), shrunk to the population's."""
         everyone = self.sketches.get(("*", detector))
-        if everyone is None or everyone.total == 0:
-            return 0.0
+        if everyone is None or everyone.total < MIN_POPULATION:
+            return 0.0  # too few accounts to say what is ordinary: a campaign would define it
         mine = self.sketches.get((cohort, detector))
         n = mine.total if mine is not None else 0
         level = everyone.quantile(self.quantile)
@@ -124,7 +125,7 @@ def threshold_for_fpr(risks: ScoreSketch, target_fpr: float, floor: float, cap: 
     """The risk above which `target_fpr` of the population would lie under an exponential tail
     fitted to its bulk; between `floor` and `cap`."""
     low_q, high_q = fit_quantiles
-    if risks.total < 50:
+    if risks.total < MIN_POPULATION:
         return floor
     to_s = lambda r: -math.log(max(1e-9, 1.0 - min(r, 0.999999)))  # noqa: E731
     low, high = to_s(risks.quantile(low_q)), to_s(risks.quantile(high_q))
