@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, ramp, shrunk
+from distillguard.detectors._ramp import evidence_of, greedy_share, ramp, shrunk
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -27,11 +27,8 @@ class ReasoningCoercionDetector(Detector):
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8),
                           ramp(features.get("completion_tokens_per_request", 0.0), 600, 1500),
                           ramp(features.get("mean_n", 1.0), 1.2, 2.5))
-        # Distillation wants many diverse traces; an evaluation run decodes greedily, one sample per
-        # item (temperature 0, n = 1), and each item once.
-        greedy = ramp(features.get("temperature_zero_rate", 0.0), 0.5, 0.9) * (features.get("mean_n", 1.0) <= 1.05)
-        once = ramp(0.2 - features.get("near_dup_rate", 0.0), 0.0, 0.1)
-        score = cot * long_output * (1.0 - 0.85 * greedy * once)
+        # Distillation wants many diverse traces; an evaluation run decodes greedily, one sample per item.
+        score = cot * long_output * (1.0 - 0.85 * greedy_share(features))
         if score <= 0:
             return None
         return self.finding(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, ramp
+from distillguard.detectors._ramp import evidence_of, greedy_share, ramp
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -25,12 +25,13 @@ class ContentSwarmDetector(Detector):
         if members < 3 or features.get("declared_org_share", 0.0) > 0.5:
             return None
         null = features.get("content_null_cosine", 1.0)
-        margin = self.params.get("margin", 0.25)
+        margin = self.params.get("margin", 0.15)
         alike = ramp(features.get("content_cohesion", 0.0), null, null + margin)
         # what the group asks for: single-turn requests with room for long answers (a harvest's shape)
         shape = ramp(features.get("single_turn_rate", 0.0), 0.6, 0.85) * max(
             ramp(features.get("completion_tokens_per_request", 0.0), 300, 900), ramp(features.get("max_tokens_high_rate", 0.0), 0.2, 0.6))
-        score = alike * ramp(members, 3, 10) * shape
+        # many evaluation runs of one benchmark look alike too, but decode greedily, one sample an item
+        score = alike * ramp(members, 3, 10) * shape * (1.0 - greedy_share(features))
         if score <= 0:
             return None
         top = sorted(features.get("_attribution", {}).items(), key=lambda kv: -kv[1])[:5]

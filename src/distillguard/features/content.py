@@ -35,7 +35,7 @@ class ContentReference:
     accounts: int = 0
 
     @classmethod
-    def fit(cls, states: Iterable[AccountState], quantile: float = 0.995, pairs: int = 4000, seed: int = 20261201) -> "ContentReference":
+    def fit(cls, states: Iterable[AccountState], quantile: float = 0.9, pairs: int = 4000, seed: int = 20261201) -> "ContentReference":
         centroids = [s.centroid() for s in states if s.emb_n >= MIN_EMBEDDED]
         centroids = [c for c in centroids if c is not None]
         if len(centroids) < 20:

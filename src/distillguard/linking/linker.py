@@ -120,6 +120,12 @@ class CampaignLinker:
             self.edges[ra].append((a, b, reason))
         self.version += 1
 
+    def link(self, a: str, b: str, reason: str) -> None:
+        """Join two accounts on evidence found outside `observe` (e.g. content_links); one path for every union."""
+        self.find(a)
+        self.find(b)
+        self._union(a, b, reason)
+
     # -- observing accounts ------------------------------------------------------
     def keys_of(self, state: AccountState) -> list[tuple[tuple, str]]:
         """Combined link keys of an account, each with the reason it would give."""

@@ -84,6 +84,7 @@ class OnlineScorer:
         self.events_seen += 1
         if self.events_seen >= self._next_fit:
             engine.fit()
+            engine.link_content()
             self._next_fit = min(self._next_fit * 2, self._next_fit + 50_000)
         track = self.tracks.get(event.account_id)
         if track is None:

@@ -19,6 +19,7 @@ from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, should_embed
 from distillguard.features.text import prompt_features
+from distillguard.linking.content_links import content_edges
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
@@ -95,6 +96,10 @@ class DetectionEngine:
         self.linker = CampaignLinker(bucket_minutes=int(linking.get("creation_bucket_minutes", 10)),
                                      per_type=int(linking.get("max_values_per_type", 4)))
         self.min_campaign = int(linking.get("min_campaign_size", 2))
+        content_linking = linking.get("content", {})
+        self.content_linking = bool(content_linking.get("enabled", True))
+        self.content_min_cosine = float(content_linking.get("min_cosine", 0.5))
+        self.content_neighbours = int(content_linking.get("neighbours", 8))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
         self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
@@ -249,6 +254,17 @@ class DetectionEngine:
         # order must not depend on how the states were gathered (one process or several).
         for state in sorted(self.states.values(), key=lambda s: (s.first_ts, s.account_id)):
             self.linker.observe(state)
+        self.link_content()
+
+    def link_content(self) -> int:
+        """Join harvest-shaped accounts whose content is one sweep (linking/content_links.py)."""
+        if not (self.linking_enabled and self.content_linking):
+            return 0
+        states = sorted(self.states.values(), key=lambda s: s.account_id)
+        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours)
+        for a, b, _ in sorted(edges):
+            self.linker.link(a, b, "content")
+        return len(edges)
 
     def campaigns(self) -> list[CampaignView]:
         if not self.linking_enabled:

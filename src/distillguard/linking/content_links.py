@@ -1,0 +1,56 @@
+"""Swarms without shared infrastructure: accounts joined by what they ask, not where from.
+
+Sybils that give each account its own residential IP, browser, time zone and card share
+nothing the identity linker can see, but their prompts are one systematic sweep: in the
+content space (features/embedding.py, centred on the population's median content) their
+mean directions point the same way. Only harvest-shaped accounts take part (single-turn
+requests with room for long answers, not greedy evaluation runs), so teams and chat users
+whose content is merely alike are not joined. Each account links to its nearest neighbours
+above `min_cosine`; unions go through `CampaignLinker.link` with the reason "content".
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from distillguard.features.account import AccountState
+from distillguard.features.content import ContentReference
+
+
+def harvest_shaped(state: AccountState, min_single_turn: float = 0.7) -> bool:
+    n = max(state.n, 1)
+    long_answers = state.completion_tokens / n >= 300 or state.max_tokens_high / n >= 0.3 or state.n_sum / n > 1.2
+    greedy = state.temperature_zero / n >= 0.5 and state.n_sum / n <= 1.05
+    return state.single_turn / n >= min_single_turn and long_answers and not greedy
+
+
+def content_edges(states: Iterable[AccountState], reference: ContentReference, min_cosine: float = 0.5, neighbours: int = 8,
+                  block: int = 1024) -> list[tuple[str, str, float]]:
+    """Pairs of harvest-shaped accounts whose centred content directions agree (cosine ≥ min_cosine),
+    each account keeping its `neighbours` closest. Exact, in blocks: O(candidates² · dim)."""
+    ids, vectors = [], []
+    for state in states:
+        if not harvest_shaped(state):
+            continue
+        vector = reference.centred(state)
+        if vector is not None:
+            ids.append(state.account_id)
+            vectors.append(vector)
+    if len(ids) < 2:
+        return []
+    matrix = np.asarray(vectors, dtype=np.float32)
+    k = min(neighbours, len(ids) - 1)
+    edges = []
+    for start in range(0, len(ids), block):
+        sims = matrix[start : start + block] @ matrix.T
+        for row in range(sims.shape[0]):
+            sims[row, start + row] = -1.0
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(ids) else np.tile(np.arange(len(ids)), (sims.shape[0], 1))
+        for row in range(sims.shape[0]):
+            for column in top[row]:
+                value = float(sims[row, column])
+                if value >= min_cosine:
+                    edges.append((ids[start + row], ids[int(column)], value))
+    return edges
