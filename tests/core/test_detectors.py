@@ -49,7 +49,7 @@ CASES = {
     "new_account_ramp": (dict(account_age_days_at_first=0.2, completion_tokens_per_request=1500),
                          dict(account_age_days_at_first=0.2, completion_tokens_per_request=150)),
     "content_swarm": (dict(content_members=40, content_cohesion=0.8, content_null_cosine=0.3, completion_tokens_per_request=1200),
-                      dict(content_members=40, content_cohesion=0.35, content_null_cosine=0.3, completion_tokens_per_request=1200)),
+                      dict(content_members=40, content_cohesion=0.29, content_null_cosine=0.3, completion_tokens_per_request=1200)),
     "sybil_structure": (dict(members=50, creation_burst_share=1.0, top_profile_share=0.9),
                         dict(members=50, creation_burst_share=1.0, top_profile_share=0.9, declared_org_share=1.0)),
 }
