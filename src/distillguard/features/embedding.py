@@ -86,6 +86,6 @@ class EmbeddingCache:
         self.__init__(state.get("capacity", 100_000))
 
 
-def should_embed(n_seen: int, first: int = 48, every: int = 8) -> bool:
+def should_embed(n_seen: int, first: int = 32, every: int = 16) -> bool:
     """Which of an account's requests are embedded: all of its first `first`, then one in `every`."""
     return n_seen < first or n_seen % every == 0

@@ -5,7 +5,8 @@ nothing the identity linker can see, but their prompts are one systematic sweep:
 content space (features/embedding.py, centred on the population's median content) their
 mean directions point the same way. Only harvest-shaped accounts take part (single-turn
 requests with room for long answers, not greedy evaluation runs), so teams and chat users
-whose content is merely alike are not joined. Each account links to its nearest neighbours
+whose content is merely alike are not joined, and only small accounts (a swarm spreads its
+volume thin). Each account links to its nearest neighbours
 above `min_cosine`; unions go through `CampaignLinker.link` with the reason "content".
 """
 
@@ -27,12 +28,16 @@ def harvest_shaped(state: AccountState, min_single_turn: float = 0.7) -> bool:
 
 
 def content_edges(states: Iterable[AccountState], reference: ContentReference, min_cosine: float = 0.5, neighbours: int = 8,
-                  block: int = 1024) -> list[tuple[str, str, float]]:
-    """Pairs of harvest-shaped accounts whose centred content directions agree (cosine ≥ min_cosine),
-    each account keeping its `neighbours` closest. Exact, in blocks: O(candidates² · dim)."""
+                  max_requests: int = 300, block: int = 1024) -> list[tuple[str, str, float]]:
+    """Pairs of small harvest-shaped accounts whose centred content directions agree (cosine ≥ min_cosine),
+    each account keeping its `neighbours` closest. Exact, in blocks: O(candidates² · dim).
+
+    Only accounts of at most `max_requests` take part: a swarm spreads its volume thin, while
+    products relaying many people's requests (whose content is alike because people's is)
+    are big accounts, judged on their own."""
     ids, vectors = [], []
     for state in states:
-        if not harvest_shaped(state):
+        if state.n > max_requests or not harvest_shaped(state):
             continue
         vector = reference.centred(state)
         if vector is not None:

@@ -78,7 +78,7 @@ class PopulationReference:
     quantile: float = 0.95
     sketches: dict = field(default_factory=dict)  # (cohort, detector) -> ScoreSketch; cohort "*" is everyone
     risks: ScoreSketch = field(default_factory=ScoreSketch)
-    contributions: dict = field(default_factory=dict)  # account -> (cohort, {detector: score}, risk)
+    contributions: dict = field(default_factory=dict)  # account -> (cohort, {detector: score bin}, risk)
 
     def _sketch(self, cohort: str, detector: str) -> ScoreSketch:
         sketch = self.sketches.get((cohort, detector))
@@ -87,18 +87,23 @@ class PopulationReference:
         return sketch
 
     def record(self, account: str, cohort: str, scores: dict[str, float], risk: float, detectors: Iterable[str]) -> None:
-        """Replace an account's contribution with its latest scores (one account counts once)."""
+        """Replace an account's contribution with its latest scores (one account counts once).
+
+        Only the bins that change are touched: most scores of most accounts stay 0 between re-scores."""
         old = self.contributions.get(account)
-        if old is not None:
-            old_cohort, old_scores, old_risk = old
-            for name, value in old_scores.items():
-                self._sketch(old_cohort, name).add(value, -1)
-                self._sketch("*", name).add(value, -1)
+        old_cohort, old_scores, old_risk = old if old is not None else (None, {}, None)
+        current = {name: ScoreSketch.bin_of(float(scores.get(name, 0.0))) for name in detectors}
+        for name, bin_now in current.items():
+            bin_before = old_scores.get(name)
+            if bin_before == bin_now and old_cohort == cohort:
+                continue
+            if bin_before is not None:
+                self._sketch(old_cohort, name).counts[bin_before] -= 1
+                self._sketch("*", name).counts[bin_before] -= 1
+            self._sketch(cohort, name).counts[bin_now] += 1
+            self._sketch("*", name).counts[bin_now] += 1
+        if old_risk is not None:
             self.risks.add(old_risk, -1)
-        current = {name: float(scores.get(name, 0.0)) for name in detectors}
-        for name, value in current.items():
-            self._sketch(cohort, name).add(value)
-            self._sketch("*", name).add(value)
         self.risks.add(risk)
         self.contributions[account] = (cohort, current, risk)
 

@@ -100,6 +100,7 @@ class DetectionEngine:
         self.content_linking = bool(content_linking.get("enabled", True))
         self.content_min_cosine = float(content_linking.get("min_cosine", 0.5))
         self.content_neighbours = int(content_linking.get("neighbours", 8))
+        self.content_max_requests = int(content_linking.get("max_requests", 300))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
         self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
@@ -112,8 +113,8 @@ class DetectionEngine:
         self.reference = PopulationReference(quantile=float(calibration.get("ordinary_quantile", 0.95)))
         self.content = ContentReference()
         content = self.config.get("content", {})
-        self.embed_first = int(content.get("embed_first", 48))
-        self.embed_every = int(content.get("embed_every", 8))
+        self.embed_first = int(content.get("embed_first", 32))
+        self.embed_every = int(content.get("embed_every", 16))
         self.embeddings = EmbeddingCache(int(content.get("cache_size", 100_000)))
 
     # -- events ----------------------------------------------------------------
@@ -151,7 +152,7 @@ class DetectionEngine:
             return
         raw = {account_id: self._raw_findings(account_id, self.features_of(state)) for account_id, state in self.states.items()}
         for account_id, findings in raw.items():  # first every account's raw scores, so the order does not matter
-            self._record(account_id, findings, 0.0)
+            self._record(account_id, findings, self.member_risk(account_id))
         for account_id, findings in raw.items():
             self._record(account_id, findings, combine(self._calibrated(account_id, findings), self.weights, self.families))
         self.threshold = threshold_for_fpr(self.reference.risks, self.target_fpr, self.floor, self.threshold_cap, self.fit_quantiles)
@@ -194,7 +195,6 @@ class DetectionEngine:
         findings = self._raw_findings(entity_id, features, campaign_level)
         if campaign_level or not self.calibrated or entity_id not in self.states:
             return self._assessment(findings, features)
-        self._record(entity_id, findings, self.reference.contributions.get(entity_id, (None, None, 0.0))[2])
         assessment = self._assessment(self._calibrated(entity_id, findings), features)
         self._record(entity_id, findings, assessment.risk)
         return assessment
@@ -261,7 +261,7 @@ class DetectionEngine:
         if not (self.linking_enabled and self.content_linking):
             return 0
         states = sorted(self.states.values(), key=lambda s: s.account_id)
-        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours)
+        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
         for a, b, _ in sorted(edges):
             self.linker.link(a, b, "content")
         return len(edges)

@@ -128,3 +128,28 @@ def wrap_prompt(text: str, rng: random.Random, humanising: bool, language: str) 
 
 def chinese_source() -> P.Procedural:
     return P.Procedural("proc-zh-instruct", chinese_instruction)
+
+
+def evasive_campaigns(fraction: float = 1.0) -> list:
+    """Issue 14's missed campaigns, `fraction` of their full size: a 500-sybil evasive capability sweep
+    (own IPs, browsers, time zones, cards, aged accounts, humanising wrappers, 30% cover chat), an
+    evasive Orca-style templated harvest, a one-account evasive instruction harvest, a paraphrased
+    harvest, a Chinese-language harvest, humanised reasoning coercion and a logit-bias sweep."""
+    from distillguard.simulate.simulator import CampaignSpec
+
+    def size(n: int) -> int:
+        return max(3, int(n * fraction))
+
+    return [
+        CampaignSpec("capability-sweep", sybils=size(500), requests_per_account=40, pacing="diurnal", cover_share=0.3, isolated=True,
+                     aged=True, humanising=True, randomise_sampling=True),
+        CampaignSpec("orca-template-harvest", sybils=size(40), requests_per_account=80, pacing="diurnal", cover_share=0.2, proxy_pool=10,
+                     humanising=True),
+        CampaignSpec("synthetic-instruction-harvest", sybils=1, requests_per_account=2000, pacing="diurnal", cover_share=0.2,
+                     humanising=True, aged=True),
+        CampaignSpec("synthetic-instruction-harvest", sybils=size(30), requests_per_account=80, pacing="diurnal", cover_share=0.1,
+                     humanising=True, proxy_pool=8),
+        CampaignSpec("synthetic-instruction-harvest", sybils=size(30), requests_per_account=80, pacing="bursty", language="zh", isolated=True),
+        CampaignSpec("cot-coercion", sybils=10, requests_per_account=100, pacing="diurnal", humanising=True, proxy_pool=4),
+        CampaignSpec("logprob-extraction", sybils=3, requests_per_account=200, proxy_pool=0),
+    ]
