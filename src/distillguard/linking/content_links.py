@@ -17,7 +17,7 @@ from typing import Iterable
 import numpy as np
 
 from distillguard.features.account import AccountState
-from distillguard.features.content import ContentReference
+from distillguard.features.content import MIN_EMBEDDED, ContentReference
 
 
 def harvest_shaped(state: AccountState, min_single_turn: float = 0.7) -> bool:
@@ -59,3 +59,76 @@ def content_edges(states: Iterable[AccountState], reference: ContentReference, m
                 if value >= min_cosine:
                     edges.append((ids[start + row], ids[int(column)], value))
     return edges
+
+
+class ContentIndex:
+    """Online: the candidates' centred directions as of the last full pass, so an account that has
+    just become judgeable links to its swarm at once instead of waiting for the next refit."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.rows: dict[str, int] = {}
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.groups: list[tuple[str, np.ndarray]] = []  # (a member, unit mean direction) of each content group
+
+    def rebuild(self, states: Iterable[AccountState], reference: ContentReference, max_requests: int,
+                group_of: dict[str, str] | None = None) -> None:
+        ids, vectors = [], []
+        for state in states:
+            if state.n <= max_requests and harvest_shaped(state):
+                vector = reference.centred(state)
+                if vector is not None:
+                    ids.append(state.account_id)
+                    vectors.append(vector)
+        self.ids, self.rows = ids, {a: i for i, a in enumerate(ids)}
+        self.matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
+        members: dict[str, list[int]] = {}
+        for row, account in enumerate(ids):
+            root = (group_of or {}).get(account)
+            if root is not None:
+                members.setdefault(root, []).append(row)
+        self.groups = []
+        for rows in members.values():
+            if len(rows) >= 5:
+                mean = self.matrix[rows].mean(axis=0)
+                norm = float(np.linalg.norm(mean))
+                if norm > 1e-6:
+                    self.groups.append((ids[rows[0]], mean / norm))
+
+    def early_group_of(self, state: AccountState, reference: ContentReference, min_cosine: float, min_embedded: int = 3) -> str | None:
+        """A swarm member on its first few prompts: too few to compare with single accounts, enough to
+        compare with a group's mean direction, which is known precisely."""
+        if not self.groups or state.emb_n < min_embedded or state.emb_n >= MIN_EMBEDDED:
+            return None
+        n = max(state.n, 1)
+        if state.single_turn / n < 0.7 or state.temperature_zero / n >= 0.5:
+            return None
+        centroid = state.centroid()
+        if centroid is None:
+            return None
+        direction = centroid - reference.centre
+        norm = float(np.linalg.norm(direction))
+        if norm < 1e-9:
+            return None
+        direction = (direction / norm).astype(np.float32)
+        best, best_cosine = None, min_cosine
+        for member, mean in self.groups:
+            if mean.shape[0] == direction.shape[0]:
+                cosine = float(mean @ direction)
+                if cosine >= best_cosine:
+                    best, best_cosine = member, cosine
+        return best
+
+    def neighbours_of(self, state: AccountState, reference: ContentReference, min_cosine: float, k: int,
+                      max_requests: int) -> list[tuple[str, float]]:
+        if state.n > max_requests or not harvest_shaped(state) or self.matrix.size == 0:
+            return []
+        vector = reference.centred(state)
+        if vector is None or vector.shape[0] != self.matrix.shape[1]:
+            return []
+        sims = self.matrix @ vector.astype(np.float32)
+        own = self.rows.get(state.account_id)
+        if own is not None:
+            sims[own] = -1.0
+        order = np.argsort(-sims)[:k]
+        return [(self.ids[i], float(sims[i])) for i in order if sims[i] >= min_cosine]

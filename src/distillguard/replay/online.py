@@ -94,6 +94,8 @@ class OnlineScorer:
             track.last_scored_n = state.n
             if engine.linking_enabled:
                 engine.linker.observe(state)
+                if state.emb_n in (3, 4, 5, 6, 8, 12, 16, 24, 32):  # content just became (more) judgeable: join its swarm now
+                    engine.link_content_of(event.account_id)
         campaign = self._campaign_for(event.account_id)
         own_risk = track.own.risk if track.own else 0.0
         risk = max(own_risk, self._inherited(campaign, event.account_id, own_risk))

@@ -19,7 +19,7 @@ from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, should_embed
 from distillguard.features.text import prompt_features
-from distillguard.linking.content_links import content_edges
+from distillguard.linking.content_links import ContentIndex, content_edges
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
@@ -101,6 +101,7 @@ class DetectionEngine:
         self.content_min_cosine = float(content_linking.get("min_cosine", 0.5))
         self.content_neighbours = int(content_linking.get("neighbours", 8))
         self.content_max_requests = int(content_linking.get("max_requests", 300))
+        self.content_index = ContentIndex()
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
         self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
@@ -264,7 +265,24 @@ class DetectionEngine:
         edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
         for a, b, _ in sorted(edges):
             self.linker.link(a, b, "content")
+        group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
+        self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
         return len(edges)
+
+    def link_content_of(self, account_id: str) -> int:
+        """Online: link one account to its content neighbours among the indexed candidates."""
+        if not (self.linking_enabled and self.content_linking):
+            return 0
+        state = self.states[account_id]
+        early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
+        if early is not None:
+            self.linker.link(account_id, early, "content")
+            return 1
+        found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine,
+                                                 self.content_neighbours, self.content_max_requests)
+        for other, _ in found:
+            self.linker.link(account_id, other, "content")
+        return len(found)
 
     def campaigns(self) -> list[CampaignView]:
         if not self.linking_enabled:
