@@ -21,6 +21,10 @@ from distillguard.features.content import MIN_EMBEDDED, ContentReference
 
 
 def harvest_shaped(state: AccountState, min_single_turn: float = 0.7) -> bool:
+    """Single-turn, room for long answers, not greedy, and no declared organisation (a team is
+    judged with its organisation; joining it to a swarm would chain the whole team in)."""
+    if state.orgs:
+        return False
     n = max(state.n, 1)
     long_answers = state.completion_tokens / n >= 300 or state.max_tokens_high / n >= 0.3 or state.n_sum / n > 1.2
     greedy = state.temperature_zero / n >= 0.5 and state.n_sum / n <= 1.05
@@ -100,8 +104,7 @@ class ContentIndex:
         compare with a group's mean direction, which is known precisely."""
         if not self.groups or state.emb_n < min_embedded or state.emb_n >= MIN_EMBEDDED:
             return None
-        n = max(state.n, 1)
-        if state.single_turn / n < 0.7 or state.temperature_zero / n >= 0.5:
+        if not harvest_shaped(state):
             return None
         centroid = state.centroid()
         if centroid is None:
