@@ -366,6 +366,10 @@ def run_hard(data_dir: Path, quick: bool) -> dict:
         data[split] = score_hard(build_hard_traffic(Path(data_dir), split, legit, scale, fraction, seed), Path(data_dir))
     RESULTS_MD.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_MD.with_suffix(".json").write_text(json.dumps(data, indent=1, default=float))
+    command = "python -m bench.detection_bench --data-dir ../shared/data --hard" + (" --quick" if quick else "")
+    note = (f"Population: {legit} legit accounts of issue 14's persona mix, volume scale {scale}, campaigns at {fraction:.0%} of full size; "
+            f"tune split seed {HARD_SEEDS['tune']}, held-out split seed {HARD_SEEDS['heldout']} (held-out corpora: no threshold saw them).")
+    RESULTS_MD.write_text(hard_markdown(data, command, note))
     return data
 
 

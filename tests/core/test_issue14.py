@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
+from distillguard.detectors.base import Finding
 from distillguard.detectors.registry import REGISTRY
 from distillguard.events.model import parse_event
 from distillguard.features.account import AccountState
@@ -82,11 +83,13 @@ def test_membership_alone_never_flags_an_established_account():
     engine.states["old"] = _state("old", [f"how do I cook rice number {i}" for i in range(30)])
     engine.states["new"] = _state("new", ["hello"])
     risky = Assessment(0.9, [], {"_attribution": {"old": 0.05}}, inheritable=True)
-    assert not engine.inherits("old", 0.0, risky)  # established, no evidence, unlike the group's content
-    assert engine.inherits("new", 0.0, risky)  # a fresh sybil has no record: stopped on its first requests
-    assert engine.inherits("old", 0.0, Assessment(0.9, [], {"_attribution": {"old": 0.8}}, inheritable=True))
+    heavy_use = Assessment(0.3, [Finding("usage_anomaly", 1.0)])
+    assert not engine.inherits("old", heavy_use, risky)  # established, heavy use is no intent, unlike the group's content
+    assert engine.inherits("old", Assessment(0.3, [Finding("instruction_harvest", 0.3)]), risky)
+    assert engine.inherits("new", None, risky)  # a fresh sybil has no record: stopped on its first requests
+    assert engine.inherits("old", None, Assessment(0.9, [], {"_attribution": {"old": 0.8}}, inheritable=True))
     without_collective_evidence = Assessment(0.9, [], {}, inheritable=False)
-    assert not engine.inherits("new", 0.0, without_collective_evidence)
+    assert not engine.inherits("new", None, without_collective_evidence)
 
 
 def test_an_inherited_flag_expires_with_the_groups_evidence(small_sim):

@@ -98,7 +98,7 @@ class OnlineScorer:
                     engine.link_content_of(event.account_id)
         campaign = self._campaign_for(event.account_id)
         own_risk = track.own.risk if track.own else 0.0
-        risk = max(own_risk, self._inherited(campaign, event.account_id, own_risk))
+        risk = max(own_risk, self._inherited(campaign, event.account_id, track.own))
         track.risk = risk
         newly = False
         if track.flagged_at is None and risk >= engine.threshold:
@@ -115,10 +115,10 @@ class OnlineScorer:
         return AccountDecision(event.account_id, risk, track.flagged_at is not None, campaign.campaign_id if campaign else None,
                                findings, state.n, newly)
 
-    def _inherited(self, campaign: _CampaignTrack | None, account_id: str, own_risk: float) -> float:
+    def _inherited(self, campaign: _CampaignTrack | None, account_id: str, own: Assessment | None) -> float:
         """The risk a member takes from its campaign: only with the group's own collective evidence
         (`DetectionEngine.inherits`)."""
-        if campaign is None or not self.engine.inherits(account_id, own_risk, campaign.assessment):
+        if campaign is None or not self.engine.inherits(account_id, own, campaign.assessment):
             return 0.0
         return campaign.risk
 
@@ -208,7 +208,7 @@ class OnlineScorer:
             campaign = self.campaigns.get(engine.linker.find(other))
             if campaign is not None and (best is None or campaign.risk > best.risk):
                 best = campaign
-        if best is not None and self._inherited(best, event.account_id, track.own.risk if track and track.own else 0.0) >= engine.threshold:
+        if best is not None and self._inherited(best, event.account_id, track.own if track else None) >= engine.threshold:
             return AccountDecision(event.account_id, best.risk, True, best.campaign_id, list(best.assessment.findings if best.assessment else []),
                                    known.n if known else 0)
         return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], known.n if known else 0)
@@ -223,7 +223,7 @@ class OnlineScorer:
             self._expire_if_unsupported(track, account_id, own.risk, campaign)
         # A group's evidence can mature after a member's last request: the policy acts on the
         # account from now on (no request of it was stopped, so all of them count as served).
-        late = track.flagged_at is None and self._inherited(campaign, account_id, own.risk) >= engine.threshold
+        late = track.flagged_at is None and self._inherited(campaign, account_id, own) >= engine.threshold
         if late:
             track.risk = max(track.risk, campaign.risk)
         verdict = {

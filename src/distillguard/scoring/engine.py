@@ -102,6 +102,7 @@ class DetectionEngine:
         self.content_neighbours = int(content_linking.get("neighbours", 8))
         self.content_max_requests = int(content_linking.get("max_requests", 300))
         self.content_index = ContentIndex()
+        self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
         self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
@@ -235,17 +236,22 @@ class DetectionEngine:
         assessment.inheritable = collective or undeclared_intent or risky_members >= 0.5 * len(members)
         return assessment
 
-    def inherits(self, account_id: str, own_risk: float, campaign: Assessment | None) -> bool:
+    def inherits(self, account_id: str, own: Assessment | None, campaign: Assessment | None) -> bool:
         """Whether this member takes its group's risk. Membership alone never flags an established
-        account: it must show some evidence of its own or share the group's content direction.
-        A fresh account (a new sybil on its first requests) has no record yet and inherits."""
+        account: it must show evidence of intent of its own (heavy use is not that) or clearly
+        share the group's content direction. A fresh account (a new sybil on its first requests)
+        has no record yet and inherits."""
         if campaign is None or not self.campaign_inherit or not campaign.inheritable:
             return False
         state = self.states.get(account_id)
-        if state is None or state.n < ESTABLISHED_REQUESTS or own_risk >= 0.2 * self.threshold:
+        if state is None or state.n < ESTABLISHED_REQUESTS:
+            return True
+        intent = sum(self.weights.get(f.detector, 0.5) * f.score for f in (own.findings if own else [])
+                     if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
+        if intent >= 0.1:
             return True
         alignment = campaign.features.get("_attribution", {}).get(account_id)
-        return alignment is not None and alignment >= 0.3
+        return alignment is not None and alignment >= 0.5
 
     # -- campaigns -------------------------------------------------------------
     def link_all(self) -> None:
@@ -278,7 +284,8 @@ class DetectionEngine:
         if early is not None:
             self.linker.link(account_id, early, "content")
             return 1
-        found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine,
+        # one young account against another is the noisiest comparison: ask for more agreement
+        found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine + self.content_online_margin,
                                                  self.content_neighbours, self.content_max_requests)
         for other, _ in found:
             self.linker.link(account_id, other, "content")
@@ -306,7 +313,7 @@ class DetectionEngine:
         return verdicts, campaign_views
 
     def combined_risk(self, own: Assessment, campaign: CampaignView | None, account_id: str | None = None) -> float:
-        if campaign is None or not self.inherits(account_id or "", own.risk, campaign.assessment):
+        if campaign is None or not self.inherits(account_id or "", own, campaign.assessment):
             return own.risk
         return max(own.risk, campaign.assessment.risk)
 
