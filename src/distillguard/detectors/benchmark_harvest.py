@@ -25,7 +25,7 @@ class BenchmarkHarvestDetector(Detector):
         greedy_once = greedy_share(features)
         harvest = max(
             ramp(features.get("mean_n", 1.0), 1.2, 2.5),
-            ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9) * (1.0 - 0.85 * greedy_once),
+            ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9) * (1.0 - 0.95 * greedy_once),
             ramp(features.get("near_dup_rate", 0.0), 0.3, 0.7) * ramp(1 - features.get("temperature_zero_rate", 0.0), 0.5, 0.9),
         )
         score = matched * harvest

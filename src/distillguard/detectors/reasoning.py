@@ -28,7 +28,7 @@ class ReasoningCoercionDetector(Detector):
                           ramp(features.get("completion_tokens_per_request", 0.0), 600, 1500),
                           ramp(features.get("mean_n", 1.0), 1.2, 2.5))
         # Distillation wants many diverse traces; an evaluation run decodes greedily, one sample per item.
-        score = cot * long_output * (1.0 - 0.85 * greedy_share(features))
+        score = cot * long_output * (1.0 - 0.95 * greedy_share(features))
         if score <= 0:
             return None
         return self.finding(
