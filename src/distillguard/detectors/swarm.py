@@ -27,6 +27,9 @@ class ContentSwarmDetector(Detector):
         null = features.get("content_null_cosine", 1.0)
         margin = self.params.get("margin", 0.15)
         alike = ramp(features.get("content_cohesion", 0.0), null, null + margin)
+        # ... and far more alike than what ordinary accounts send (people's requests relayed by apps are alike too)
+        apart = ramp(features.get("content_alignment", 1.0) - features.get("content_outside_alignment", 0.0), 0.1, 0.25)
+        alike *= apart
         # what the group asks for: single-turn requests with room for long answers (a harvest's shape)
         shape = ramp(features.get("single_turn_rate", 0.0), 0.6, 0.85) * max(
             ramp(features.get("completion_tokens_per_request", 0.0), 300, 900), ramp(features.get("max_tokens_high_rate", 0.0), 0.2, 0.6))
@@ -37,7 +40,8 @@ class ContentSwarmDetector(Detector):
         top = sorted(features.get("_attribution", {}).items(), key=lambda kv: -kv[1])[:5]
         return self.finding(
             score,
-            {**evidence_of(features, "content_cohesion", "content_null_cosine", "content_members", "single_turn_rate",
+            {**evidence_of(features, "content_cohesion", "content_null_cosine", "content_alignment", "content_outside_alignment",
+                           "content_members", "single_turn_rate",
                            "completion_tokens_per_request", "declared_org_share"),
              "driving_accounts": [{"account_id": a, "alignment": s} for a, s in top]},
             f"{int(members)} accounts send content {features.get('content_cohesion', 0):.2f} alike (unrelated accounts: "

@@ -69,12 +69,14 @@ class ContentReference:
         vectors = {k: v for k, v in vectors.items() if v is not None}
         m = len(vectors)
         if m < 2:
-            return {"content_cohesion": 0.0, "content_members": float(m), "content_null_cosine": self.null_cosine, "attribution": {}}
+            return {"content_cohesion": 0.0, "content_members": float(m), "content_null_cosine": self.null_cosine, "content_alignment": 0.0,
+                    "attribution": {}, "direction": None}
         total = np.sum(list(vectors.values()), axis=0)
         cohesion = (float(total @ total) - m) / (m * (m - 1))
+        direction = _unit(total)
         attribution = {}
         for account, vector in vectors.items():
             others = _unit(total - vector)
             attribution[account] = round(float(vector @ others), 4) if others is not None else 0.0
         return {"content_cohesion": cohesion, "content_members": float(m), "content_null_cosine": self.null_cosine,
-                "attribution": attribution}
+                "content_alignment": float(np.mean(list(attribution.values()))), "attribution": attribution, "direction": direction}

@@ -74,16 +74,21 @@ class ContentIndex:
         self.rows: dict[str, int] = {}
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.groups: list[tuple[str, np.ndarray]] = []  # (a member, unit mean direction) of each content group
+        self.others = np.zeros((0, 0), dtype=np.float32)  # everyone else's directions: what ordinary content looks like
 
     def rebuild(self, states: Iterable[AccountState], reference: ContentReference, max_requests: int,
                 group_of: dict[str, str] | None = None) -> None:
-        ids, vectors = [], []
+        ids, vectors, others = [], [], []
         for state in states:
+            vector = reference.centred(state)
+            if vector is None:
+                continue
             if state.n <= max_requests and harvest_shaped(state):
-                vector = reference.centred(state)
-                if vector is not None:
-                    ids.append(state.account_id)
-                    vectors.append(vector)
+                ids.append(state.account_id)
+                vectors.append(vector)
+            else:
+                others.append(vector)
+        self.others = np.asarray(others, dtype=np.float32) if others else np.zeros((0, 0), dtype=np.float32)
         self.ids, self.rows = ids, {a: i for i, a in enumerate(ids)}
         self.matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
         members: dict[str, list[int]] = {}
@@ -135,3 +140,14 @@ class ContentIndex:
             sims[own] = -1.0
         order = np.argsort(-sims)[:k]
         return [(self.ids[i], float(sims[i])) for i in order if sims[i] >= min_cosine]
+
+
+def outside_alignment(direction: np.ndarray | None, others: np.ndarray, k: int = 10) -> float:
+    """How well the accounts outside the swarm candidates (people chatting, teams, apps) match a
+    group's direction: the mean cosine of the `k` closest. A group whose content is what many
+    ordinary accounts send (apps relaying people's requests) is no sweep, however alike."""
+    if direction is None or others.size == 0 or others.shape[1] != direction.shape[0]:
+        return 0.0
+    sims = others @ direction.astype(np.float32)
+    k = min(k, sims.size)
+    return float(np.mean(np.partition(sims, sims.size - k)[-k:]))

@@ -19,7 +19,7 @@ from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, should_embed
 from distillguard.features.text import prompt_features
-from distillguard.linking.content_links import ContentIndex, content_edges
+from distillguard.linking.content_links import ContentIndex, content_edges, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
@@ -225,6 +225,7 @@ class DetectionEngine:
         extras = campaign_extras(states)
         cohesion = self.content.group_cohesion(states)
         attribution = cohesion.pop("attribution")
+        cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
         extras.update(cohesion)
         features = self.features_of(merged, extras)
         features["_attribution"] = attribution
