@@ -27,6 +27,7 @@ from distillguard.bench_metrics import evaluate, load_labels, tpr_at_fpr
 from distillguard.detectors.registry import REGISTRY, load_config
 from distillguard.pipeline import scan
 from distillguard.simulate.corpora import apply_corpora, benchmark_paths
+from distillguard.simulate.hard_cases import HARD_PERSONAS, evasive_campaigns
 from distillguard.simulate.simulator import ATTACK_STRATEGIES, CampaignSpec, SimConfig, simulate
 
 WORK = BENCH_DIR / "_work"
@@ -304,15 +305,115 @@ def _markdown(data: dict, plots: dict) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- issue 14: hard population
+HARD = {"full": (1500, 0.5, 1.0), "quick": (600, 0.3, 0.4)}  # legit accounts, volume scale, campaign size fraction
+HARD_SEEDS = {"tune": 11, "heldout": 23}
+RESULTS_MD = BENCH_DIR / "results" / "detection.md"
+
+
+def build_hard_traffic(data_dir: Path, split: str, legit: int, scale: float, fraction: float, seed: int) -> Path:
+    """Issue 14's population: its hard negatives (developer teams with static ban lists, greedy step-by-step
+    evaluation runs, step-by-step casual users, agents, Chinese-speaking users) and its evasive campaigns."""
+    out = WORK / f"hard-{split}-{legit}-{scale}-{fraction}-{seed}"
+    if (out / "labels.jsonl").exists():
+        return out
+    config = SimConfig(seed=seed, legit_accounts=legit, volume_scale=scale, persona_mix=dict(HARD_PERSONAS),
+                       campaigns=evasive_campaigns(fraction))
+    apply_corpora(config, data_dir, split)
+    simulate(config, out)
+    return out
+
+
+def linking_ari(verdicts: list[dict], labels: dict) -> dict:
+    """Adjusted Rand index of predicted campaigns against true ones, over attack accounts (an unlinked
+    account is its own group)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    truth, predicted = [], []
+    for verdict in verdicts:
+        label = labels.get(verdict["account_id"])
+        if label and label["label"] == "attack":
+            truth.append(label["campaign_id"])
+            predicted.append(verdict.get("campaign_id") or f"alone-{verdict['account_id']}")
+    return {"ari": float(adjusted_rand_score(truth, predicted)) if truth else float("nan"), "predicted_groups": len(set(predicted)),
+            "true_campaigns": len(set(truth))}
+
+
+def score_hard(traffic: Path, data_dir: Path) -> dict:
+    labels = load_labels(traffic / "labels.jsonl")
+    out: dict = {}
+    for mode in ("batch", "replay"):
+        t0 = time.perf_counter()
+        result = scan(traffic / "events.jsonl", replay=mode == "replay", benchmark_paths=benchmark_paths(data_dir))
+        metrics = evaluate(result.verdicts, labels)
+        cell = {"events": result.stats["events"], "seconds": round(time.perf_counter() - t0, 1),
+                "metrics": metrics, "linking": linking_ari(result.verdicts, labels), "calibration": result.stats["calibration"]}
+        if mode == "replay":
+            cell["replay"] = {k: v for k, v in replay_metrics(result.verdicts, labels).items() if k != "leaked_share_by_campaign"}
+            by_campaign = replay_metrics(result.verdicts, labels)["leaked_share_by_campaign"]
+            persona_of = {l["campaign_id"]: l["persona"] for l in labels.values() if l.get("campaign_id")}
+            cell["leaked_by_strategy"] = {persona_of[c]: round(v, 3) for c, v in sorted(by_campaign.items())}
+        out[mode] = cell
+        print(f"  {traffic.name} {mode}: auroc {metrics['auroc']:.3f} tpr@0.1% {metrics['tpr_at_fpr_0.1pct']:.3f} "
+              f"flagged tpr/fpr {metrics['tpr_flagged']:.3f}/{metrics['fpr_flagged']:.4f} ari {cell['linking']['ari']:.3f}", file=sys.stderr)
+    return out
+
+
+def run_hard(data_dir: Path, quick: bool) -> dict:
+    legit, scale, fraction = HARD["quick" if quick else "full"]
+    data = {"config": {"legit_accounts": legit, "volume_scale": scale, "campaign_fraction": fraction, "seeds": HARD_SEEDS}}
+    for split, seed in HARD_SEEDS.items():
+        data[split] = score_hard(build_hard_traffic(Path(data_dir), split, legit, scale, fraction, seed), Path(data_dir))
+    RESULTS_MD.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_MD.with_suffix(".json").write_text(json.dumps(data, indent=1, default=float))
+    command = "python -m bench.detection_bench --data-dir ../shared/data --hard" + (" --quick" if quick else "")
+    note = (f"Population: {legit} legit accounts of issue 14's persona mix, volume scale {scale}, campaigns at {fraction:.0%} of full size; "
+            f"tune split seed {HARD_SEEDS['tune']}, held-out split seed {HARD_SEEDS['heldout']} (held-out corpora: no threshold saw them).")
+    RESULTS_MD.write_text(hard_markdown(data, command, note))
+    return data
+
+
+def hard_markdown(data: dict, command: str, note: str) -> str:
+    lines = ["# Detection on issue 14's population (hard negatives, evasive campaigns)", "", f"Command: `{command}`", "", note, "",
+             "| split | mode | AUROC | TPR @ FPR 0.1% | TPR @ 1% | flagged TPR | flagged FPR | campaign recall | ARI (groups / campaigns) | "
+             "threshold | expected / observed own flags | leaked mean / max |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for split in ("tune", "heldout"):
+        for mode in ("batch", "replay"):
+            c = data[split][mode]
+            m, link, cal = c["metrics"], c["linking"], c["calibration"]
+            r = c.get("replay") or {}
+            leaked = f"{r['leaked_share_mean']:.3f} / {r['leaked_share_max']:.3f}" if r else "n/a"
+            lines.append(f"| {split} | {mode} | {m['auroc']:.3f} | {m['tpr_at_fpr_0.1pct']:.3f} | {m['tpr_at_fpr_1pct']:.3f} | "
+                         f"{m['tpr_flagged']:.3f} | {m['fpr_flagged']:.4f} | {m['campaign_recall']:.2f} | {link['ari']:.3f} "
+                         f"({link['predicted_groups']} / {link['true_campaigns']}) | {cal['threshold']:.3f} | "
+                         f"{cal['expected_own_flags']} / {cal['observed_own_flags']} | {leaked} |")
+    personas = sorted(data["heldout"]["batch"]["metrics"]["per_persona_flag_rate"])
+    lines += ["", "Flag rate per persona (held-out):", "", "| mode | " + " | ".join(personas) + " |", "|---|" + "---|" * len(personas)]
+    for mode in ("batch", "replay"):
+        rates = data["heldout"][mode]["metrics"]["per_persona_flag_rate"]
+        lines.append(f"| {mode} | " + " | ".join(f"{rates.get(p, float('nan')):.3f}" for p in personas) + " |")
+    leaked = data["heldout"]["replay"].get("leaked_by_strategy", {})
+    if leaked:
+        lines += ["", "Leaked share per campaign (held-out replay): " + ", ".join(f"{k} {v:.3f}" for k, v in leaked.items())]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--hard", action="store_true",
+                        help="Run only issue 14's population (hard negatives and evasive campaigns), tune and held-out splits; "
+                             "writes bench/results/detection.json. With --quick: a reduced population.")
     parser.add_argument("--ablation-only", action="store_true",
                         help="Rerun only the ablation cells and rewrite the section from the other figures already in results.json.")
     args = parser.parse_args(argv)
     if args.ablation_only:
         rerun_ablation(args.data_dir)
+        return
+    if args.hard:
+        data = run_hard(args.data_dir, args.quick)
+        print(json.dumps({split: {mode: data[split][mode]["metrics"]["auroc"] for mode in ("batch", "replay")} for split in HARD_SEEDS}))
         return
     data = run(args.data_dir, args.quick)
     print(json.dumps({k: {c: v["distillguard"]["tpr_at_fpr_0.1pct"] for c, v in data["heldout"].items()} for k in ["heldout"]}, indent=1))

@@ -54,7 +54,8 @@ def _campaign_json(view: CampaignView, threshold: float) -> dict[str, Any]:
     return {
         "campaign_id": view.campaign_id,
         "risk": round(view.assessment.risk, 6),
-        "flagged": view.assessment.risk >= threshold,
+        "flagged": view.assessment.risk >= threshold and view.assessment.inheritable,
+        "collective_evidence": view.assessment.inheritable,
         "members": len(view.members),
         "member_ids": view.members,
         "links": view.links,
@@ -291,6 +292,7 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
         "flagged_campaigns": sum(1 for c in campaigns if c["flagged"]),
         "mode": "replay" if replay else "batch",
         "workers": workers if parallel else 1,
+        "calibration": engine.calibration(verdicts),
         "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 3),
     }
     if out:

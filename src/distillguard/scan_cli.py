@@ -37,6 +37,12 @@ def _print_top(result, k: int = 10) -> None:
         table.add_row(verdict["account_id"], f"{verdict['risk']:.3f}", str(verdict.get("requests", "")), verdict.get("campaign_id") or "",
                       f"{main['detector']} ({main['scope']}, {main['score']:.2f}): {main['summary']}" if main else "")
     out.print(table)
+    calibration = result.stats.get("calibration")
+    if calibration:
+        console.print(f"calibration: threshold {calibration['threshold']:.3f} for a target FPR of {calibration['target_fpr']:.2%}; "
+                      f"accounts flagged on their own evidence: {calibration['observed_own_flags']} "
+                      f"(expected if all were good: {calibration['expected_own_flags']:g}); "
+                      f"on their group's collective evidence: {calibration['campaign_flags']}")
 
 
 def _run_scan(inputs, out, report, db, rejects, strict, config, replay, benchmarks, input_format=None, adapter_options=None):

@@ -21,7 +21,8 @@ BASE = {
 CASES = {
     # detector: (must flag, must not flag)
     "logprob_extraction": (
-        dict(bias_extreme_rate=0.95, bias_distinct_tokens=800, bias_sweep_prompts=5, top_logprobs_max=20, max_tokens_tiny_rate=1.0),
+        dict(bias_extreme_rate=0.95, bias_distinct_tokens=800, bias_sweep_prompts=5, top_logprobs_max=20, max_tokens_tiny_rate=1.0,
+             bias_key_sets=150),
         dict(bias_extreme_rate=0.0, bias_distinct_tokens=2, top_logprobs_max=5, top_logprobs_high_rate=1.0, max_tokens_tiny_rate=1.0),
     ),
     "reasoning_coercion": (
@@ -47,6 +48,8 @@ CASES = {
     "timing_pattern": (dict(interarrival_cv=0.05), dict(interarrival_cv=1.4)),
     "new_account_ramp": (dict(account_age_days_at_first=0.2, completion_tokens_per_request=1500),
                          dict(account_age_days_at_first=0.2, completion_tokens_per_request=150)),
+    "content_swarm": (dict(content_members=40, content_cohesion=0.8, content_null_cosine=0.3, completion_tokens_per_request=1200),
+                      dict(content_members=40, content_cohesion=0.29, content_null_cosine=0.3, completion_tokens_per_request=1200)),
     "sybil_structure": (dict(members=50, creation_burst_share=1.0, top_profile_share=0.9),
                         dict(members=50, creation_burst_share=1.0, top_profile_share=0.9, declared_org_share=1.0)),
 }

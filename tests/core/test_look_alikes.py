@@ -78,7 +78,7 @@ def test_a_flagged_campaign_stays_flagged_when_its_risk_dips(small_sim):
     def first_high_then_low(members):
         calls["n"] += 1
         assessment = real(members)
-        return Assessment(0.95 if calls["n"] == 1 else 0.0, assessment.findings, assessment.features)
+        return Assessment(0.95 if calls["n"] == 1 else 0.0, assessment.findings, assessment.features, inheritable=True)
 
     engine.assess_campaign = first_high_then_low
     held = 0

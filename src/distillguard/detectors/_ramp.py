@@ -26,3 +26,11 @@ def shrunk(rate: float, n: float, prior: float, strength: float = 10.0) -> float
     same share: the estimate only leaves the prior as evidence accumulates.
     """
     return (rate * n + prior * strength) / (n + strength)
+
+
+def greedy_share(features) -> float:
+    """How much an account decodes greedily, one sample per request (temperature 0, n = 1): how
+    evaluation runs and agents work. Distillation wants many diverse samples of the teacher."""
+    if features.get("mean_n", 1.0) > 1.05:
+        return 0.0
+    return ramp(features.get("temperature_zero_rate", 0.0), 0.5, 0.9)

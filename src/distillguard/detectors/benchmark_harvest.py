@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, ramp
+from distillguard.detectors._ramp import evidence_of, greedy_share, ramp
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -21,9 +21,11 @@ class BenchmarkHarvestDetector(Detector):
         matched = max(ramp(features.get("bench_match_rate", 0.0), 0.2, 0.6), 0.6 * ramp(features.get("bench_format_rate", 0.0), 0.4, 0.9))
         if matched <= 0 or features.get("bench_matches", 0) < self.params.get("min_matches", 3):
             return None
+        # An evaluation run decodes greedily (temperature 0, n = 1): a long budget alone does not make it a harvest.
+        greedy_once = greedy_share(features)
         harvest = max(
             ramp(features.get("mean_n", 1.0), 1.2, 2.5),
-            ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
+            ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9) * (1.0 - 0.95 * greedy_once),
             ramp(features.get("near_dup_rate", 0.0), 0.3, 0.7) * ramp(1 - features.get("temperature_zero_rate", 0.0), 0.5, 0.9),
         )
         score = matched * harvest

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, ramp, shrunk
+from distillguard.detectors._ramp import evidence_of, greedy_share, ramp, shrunk
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -35,6 +35,11 @@ class InstructionHarvestDetector(Detector):
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.9),
                           ramp(features.get("completion_tokens_per_request", 0.0), 700, 1500))
         score = style * (0.6 + 0.4 * coverage) * single * long_output
+        # A public benchmark run greedily is an evaluation, however instruction-like its items read.
+        # (an evaluation suite's step-by-step suffix marks it as well as the items do)
+        benchmark = max(ramp(features.get("bench_match_rate", 0.0), 0.2, 0.6), ramp(features.get("bench_format_rate", 0.0), 0.3, 0.7),
+                        ramp(features.get("cot_rate", 0.0), 0.3, 0.7))
+        score *= 1.0 - 0.95 * greedy_share(features) * benchmark
         if score <= 0:
             return None
         return self.finding(
@@ -63,6 +68,7 @@ class TemplateSweepDetector(Detector):
         # Evaluation runs sweep templates too, but greedily and with short answers.
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), ramp(features.get("completion_tokens_per_request", 0.0), 400, 1000))
         score = ramp(templates, 6, 20) * ramp(share, 0.3, 0.7) * spread * long_output * ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
+        score *= 1.0 - 0.95 * greedy_share(features)  # an evaluation suite: many templates, decoded greedily
         if score <= 0:
             return None
         return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "max_tokens_high_rate", "requests"),

@@ -25,7 +25,9 @@ class LogprobExtractionDetector(Detector):
         sweeps = features.get("bias_sweep_prompts", 0.0)
         top = features.get("top_logprobs_max", 0.0)
         tiny = features.get("max_tokens_tiny_rate", 0.0)
-        sweep_score = ramp(extreme, 0.2, 0.6) * ramp(tokens, 20, 100) * max(ramp(sweeps, 0, 2), ramp(tiny, 0.3, 0.8))
+        # A sweep *varies* the bias: a team's static ban list (one key set, however long) is not one.
+        varied = ramp(features.get("bias_key_sets", 0.0), 1, 3)
+        sweep_score = ramp(extreme, 0.2, 0.6) * ramp(tokens, 20, 100) * max(ramp(sweeps, 0, 2), ramp(tiny, 0.3, 0.8)) * varied
         probe_score = 0.5 * ramp(top, 10, 20) * ramp(features.get("top_logprobs_high_rate", 0.0), 0.5, 0.9) * ramp(tiny, 0.5, 0.9) * ramp(features.get("near_dup_rate", 0.0), 0.5, 0.9)
         score = max(sweep_score, probe_score)
         if score <= 0:

@@ -17,6 +17,7 @@ from distillguard.detectors.instruction_harvest import (CeilingOutputsDetector, 
 from distillguard.detectors.logprob_extraction import LogprobExtractionDetector
 from distillguard.detectors.probing import IdentityProbeDetector
 from distillguard.detectors.reasoning import ReasoningCoercionDetector
+from distillguard.detectors.swarm import ContentSwarmDetector
 from distillguard.detectors.timing import TimingDetector
 from distillguard.detectors.usage import UsageAnomalyDetector
 
@@ -25,7 +26,7 @@ REGISTRY: dict[str, type[Detector]] = {
     for cls in (
         UsageAnomalyDetector, TimingDetector, LogprobExtractionDetector, ReasoningCoercionDetector, BenchmarkHarvestDetector,
         IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector, CeilingOutputsDetector,
-        NewAccountRampDetector, SybilStructureDetector,
+        NewAccountRampDetector, SybilStructureDetector, ContentSwarmDetector,
     )
 }
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from distillguard.events.model import ApiEvent
+from distillguard.features.embedding import DIM
 from distillguard.features.text import TASK_KINDS, PromptFeatures
 
 SET_CAP = 4096  # distinct values remembered per attribute
@@ -103,6 +106,10 @@ class AccountState:
     system_prompts: set = field(default_factory=set)
     chars_sum: int = 0
     bias_variants: dict = field(default_factory=dict)  # shape key -> distinct logit_bias key sets (Carlini-style sweeps)
+    bias_key_sets: set = field(default_factory=set)  # distinct logit_bias key sets: a static ban list is one
+    # content: sum of the unit embeddings of the sampled prompts (features/embedding.py)
+    emb_sum: Any = None
+    emb_n: int = 0
     # who and where
     ips: set = field(default_factory=set)
     prefixes_net: set = field(default_factory=set)
@@ -112,14 +119,17 @@ class AccountState:
     email_domains: set = field(default_factory=set)
     orgs: set = field(default_factory=set)
     created_at: float | None = None
+    tier: str | None = None
     first_day_requests: int = 0
     sampling_profiles: Counter = field(default_factory=Counter)
     examples: dict = field(default_factory=dict)
     members: int = 1
 
     # ------------------------------------------------------------------
-    def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str) -> None:
+    def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str, vector: Any = None) -> None:
         ts = event.ts.timestamp()
+        if vector is not None:
+            self.add_embedding(vector)
         if self.n == 0:
             self.first_ts = ts
         elif ts >= self.last_ts:
@@ -162,6 +172,7 @@ class AccountState:
                 self.bias_extreme += 1
             for key in keys[:64]:
                 _add_capped(self.bias_tokens, key)
+            _add_capped(self.bias_key_sets, zlib.crc32("|".join(keys).encode()))
             variants = self.bias_variants.get(pf.shape_key)
             if variants is None and len(self.bias_variants) < 256:
                 variants = self.bias_variants[pf.shape_key] = set()
@@ -221,6 +232,8 @@ class AccountState:
         account = event.account or {}
         _add_capped(self.payments, account.get("payment_fingerprint"))
         _add_capped(self.email_domains, (account.get("email_domain") or "").lower() or None)
+        if self.tier is None and isinstance(account.get("tier"), str):
+            self.tier = account["tier"][:32]
         if self.created_at is None and account.get("created_at"):
             try:
                 self.created_at = datetime.fromisoformat(account["created_at"]).timestamp()
@@ -240,6 +253,16 @@ class AccountState:
         bucket = self.examples.setdefault("any", [])
         if len(bucket) < EXAMPLE_CAP:
             bucket.append(prompt[:300])
+
+    def add_embedding(self, vector: Any) -> None:
+        if self.emb_sum is None:
+            self.emb_sum = np.zeros(DIM, dtype=np.float64)
+        self.emb_sum += vector
+        self.emb_n += 1
+
+    def centroid(self) -> Any:
+        """Mean embedding of the sampled prompts (None before any was embedded)."""
+        return None if self.emb_sum is None or self.emb_n == 0 else self.emb_sum / self.emb_n
 
     # ------------------------------------------------------------------
     def merge(self, other: "AccountState") -> None:
@@ -268,7 +291,19 @@ class AccountState:
         self.prefixes.update(other.prefixes)
         self.suffixes.update(other.suffixes)
         self.sampling_profiles.update(other.sampling_profiles)
-        for name in ("days", "bias_tokens", "temperatures", "first_words", "system_prompts", "ips", "prefixes_net",
+        if other.emb_sum is not None:
+            self.emb_sum = other.emb_sum.copy() if self.emb_sum is None else self.emb_sum + other.emb_sum
+            self.emb_n += other.emb_n
+        # Logit bias is judged per member: the union of a team's static ban lists is not a sweep.
+        if len(other.bias_tokens) > len(self.bias_tokens):
+            self.bias_tokens = set(other.bias_tokens)
+        if len(other.bias_key_sets) > len(self.bias_key_sets):
+            self.bias_key_sets = set(other.bias_key_sets)
+        for key, variants in other.bias_variants.items():
+            mine = self.bias_variants.get(key)
+            if mine is None or len(variants) > len(mine):
+                self.bias_variants[key] = set(variants)
+        for name in ("days", "temperatures", "first_words", "system_prompts", "ips", "prefixes_net",
                      "user_agents", "api_keys", "payments", "email_domains", "orgs"):
             target = getattr(self, name)
             for value in getattr(other, name):
@@ -277,11 +312,17 @@ class AccountState:
         self.near_dup += duplicate_shapes
         for value in other.shapes:
             _add_capped(self.shapes, value)
-        for key, variants in other.bias_variants.items():
-            self.bias_variants.setdefault(key, set()).update(variants)
         for reason, prompts in other.examples.items():
             bucket = self.examples.setdefault(reason, [])
             bucket.extend(prompts[: max(0, EXAMPLE_CAP - len(bucket))])
+
+    def content_concentration(self) -> float:
+        """Mean cosine between two different sampled prompts (from the sum alone): a person dwelling
+        on a few subjects or one template scores high, a sweep over a task space low."""
+        if self.emb_sum is None or self.emb_n < 2:
+            return -1.0
+        n = self.emb_n
+        return float((float(self.emb_sum @ self.emb_sum) - n) / (n * (n - 1)))
 
     # ------------------------------------------------------------------
     def features(self) -> dict[str, float]:
@@ -331,6 +372,9 @@ class AccountState:
             "bias_extreme_rate": self.bias_extreme / n,
             "bias_distinct_tokens": float(len(self.bias_tokens)),
             "bias_sweep_prompts": float(carlini_sweeps),
+            "bias_key_sets": float(len(self.bias_key_sets)),
+            "content_concentration": self.content_concentration(),
+            "embedded_prompts": float(self.emb_n),
             "temperature_zero_rate": self.temperature_zero / n,
             "temperature_distinct": float(len(self.temperatures)),
             "stream_rate": self.streamed / n,

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KIND_WORDS = {"ip": "IP", "net": "/24", "ua": "client", "payment": "card", "domain": "email domain",
-              "created": "creation burst", "profile": "sampling profile", "band": "prompt templates"}
+              "created": "creation burst", "profile": "sampling profile", "band": "prompt templates",
+              "content": "prompt content (one systematic sweep)"}
 FAMILY_WORDS = {"network": "same network", "client": "same client", "payment": "same card", "domain": "same email domain",
                 "created": "created together", "profile": "same sampling profile", "content": "same prompt templates"}
 _KIND_FAMILY = {"ip": "network", "net": "network", "ua": "client", "payment": "payment", "domain": "domain",
-                "created": "created", "profile": "profile", "band": "content"}
+                "created": "created", "profile": "profile", "band": "content", "content": "content"}
 
 
 @dataclass

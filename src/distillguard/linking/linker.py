@@ -35,7 +35,7 @@ _EXCLUDED_PAIRS = frozenset({
 _ALONE = frozenset({"payment"})  # kinds that link on their own
 # Evidence families: an IP and its /24 are one piece of evidence, not two.
 _FAMILY = {"ip": "network", "net": "network", "ua": "client", "payment": "payment", "domain": "domain",
-           "created": "created", "profile": "profile", "band": "content"}
+           "created": "created", "profile": "profile", "band": "content", "content": "content"}
 MIN_FAMILIES = 3  # two groups merge only on evidence from this many independent families (or a payment instrument)
 _MINHASH_PERMS = 16
 _MINHASH_SEED = 20261123
@@ -121,6 +121,12 @@ class CampaignLinker:
             self.edges[ra].append((a, b, reason))
         self.version += 1
         link_evidence.record(self, ra, rb, a, b, reason, families or {_FAMILY[k] for k in reason.split("+")})
+
+    def link(self, a: str, b: str, reason: str) -> None:
+        """Join two accounts on evidence found outside `observe` (e.g. content_links); one path for every union."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb and link_evidence.allowed(self, ra, rb):  # an analyst's split holds against content links too
+            self._union(a, b, reason)
 
     # -- observing accounts ------------------------------------------------------
     def keys_of(self, state: AccountState) -> list[tuple[tuple, str]]:

@@ -46,6 +46,8 @@ class _Track:
     flagged_ts: str | None = None
     requests_before_flag: int | None = None
     last_scored_n: int = 0
+    flag_basis: str | None = None  # "own" or "campaign": inherited flags expire with the group's evidence
+    expired_flag: str | None = None
 
 
 @dataclass
@@ -82,6 +84,7 @@ class OnlineScorer:
         self.events_seen += 1
         if self.events_seen >= self._next_fit:
             engine.fit()
+            engine.link_content()
             self._next_fit = min(self._next_fit * 2, self._next_fit + 50_000)
         track = self.tracks.get(event.account_id)
         if track is None:
@@ -91,20 +94,42 @@ class OnlineScorer:
             track.last_scored_n = state.n
             if engine.linking_enabled:
                 engine.linker.observe(state)
+                if state.emb_n in (3, 4, 5, 6, 8, 12, 16, 24, 32):  # content just became (more) judgeable: join its swarm now
+                    engine.link_content_of(event.account_id)
         campaign = self._campaign_for(event.account_id)
-        risk = max(track.own.risk if track.own else 0.0, campaign.risk if campaign and engine.campaign_inherit else 0.0)
+        own_risk = track.own.risk if track.own else 0.0
+        risk = max(own_risk, self._inherited(campaign, event.account_id, track.own))
         track.risk = risk
         newly = False
         if track.flagged_at is None and risk >= engine.threshold:
             track.flagged_at = event.request_id
             track.flagged_ts = event.ts.isoformat().replace("+00:00", "Z")
             track.requests_before_flag = state.n - 1
+            track.flag_basis = engine.flag_basis(own_risk, risk)
             newly = True
+        elif track.flagged_at is not None and track.flag_basis == "campaign":
+            self._expire_if_unsupported(track, event.account_id, own_risk, campaign)
         findings = list(track.own.findings if track.own else [])
         if campaign and campaign.assessment:
             findings += campaign.assessment.findings
         return AccountDecision(event.account_id, risk, track.flagged_at is not None, campaign.campaign_id if campaign else None,
                                findings, state.n, newly)
+
+    def _inherited(self, campaign: _CampaignTrack | None, account_id: str, own: Assessment | None) -> float:
+        """The risk a member takes from its campaign: only with the group's own collective evidence
+        (`DetectionEngine.inherits`)."""
+        if campaign is None or not self.engine.inherits(account_id, own, campaign.assessment):
+            return 0.0
+        return campaign.risk
+
+    def _expire_if_unsupported(self, track: _Track, account_id: str, own_risk: float, campaign: _CampaignTrack | None) -> None:
+        """A flag that rested only on a group's evidence lapses when that evidence is gone (the
+        account left the group, or the group no longer shows collective evidence)."""
+        if own_risk >= self.engine.threshold:
+            track.flag_basis = "own"
+        elif campaign is None or campaign.assessment is None or not campaign.assessment.inheritable or campaign.risk < self.engine.threshold:
+            track.expired_flag = track.flagged_at
+            track.flagged_at = track.flagged_ts = track.requests_before_flag = track.flag_basis = None
 
     def _campaign_for(self, account_id: str) -> _CampaignTrack | None:
         """The account's campaign, re-scored only when it has grown by a quarter since its last
@@ -131,7 +156,9 @@ class OnlineScorer:
             track.risk = track.assessment.risk
             track.scored_events = sum(engine.states[m].n for m in track.members)
             track.campaign_id = campaign_id_for(track.members)
-            if track.flagged_risk == 0.0 and track.risk >= engine.threshold:
+            if not track.assessment.inheritable:
+                track.flagged_risk = 0.0  # no collective evidence (any more): nothing to keep sticky
+            elif track.flagged_risk == 0.0 and track.risk >= engine.threshold:
                 track.flagged_risk = track.risk
             if track.flagged_risk:
                 for member in track.members:
@@ -181,7 +208,7 @@ class OnlineScorer:
             campaign = self.campaigns.get(engine.linker.find(other))
             if campaign is not None and (best is None or campaign.risk > best.risk):
                 best = campaign
-        if best is not None and engine.campaign_inherit and best.risk >= engine.threshold:
+        if best is not None and self._inherited(best, event.account_id, track.own if track else None) >= engine.threshold:
             return AccountDecision(event.account_id, best.risk, True, best.campaign_id, list(best.assessment.findings if best.assessment else []),
                                    known.n if known else 0)
         return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], known.n if known else 0)
@@ -192,16 +219,25 @@ class OnlineScorer:
         track = self.tracks[account_id]
         own = track.own or engine.assess_account(account_id)
         campaign = self._campaign_for(account_id)
+        if track.flagged_at is not None and track.flag_basis == "campaign":
+            self._expire_if_unsupported(track, account_id, own.risk, campaign)
+        # A group's evidence can mature after a member's last request: the policy acts on the
+        # account from now on (no request of it was stopped, so all of them count as served).
+        late = track.flagged_at is None and self._inherited(campaign, account_id, own) >= engine.threshold
+        if late:
+            track.risk = max(track.risk, campaign.risk)
         verdict = {
             "account_id": account_id,
             "campaign": engine.campaign_summary(campaign.campaign_id, campaign.members, engine.linker.evidence(account_id))
             if campaign and campaign.campaign_id else None,
             "risk": round(max(track.risk, own.risk), 6),
-            "flagged": track.flagged_at is not None,
+            "flagged": track.flagged_at is not None or late,
+            "flag_basis": track.flag_basis if track.flagged_at is not None else "campaign" if late else None,
+            "expired_flag_request_id": track.expired_flag,
             "campaign_id": campaign.campaign_id if campaign else None,
             "first_flag_request_id": track.flagged_at,
             "first_flag_ts": track.flagged_ts,
-            "requests_before_flag": track.requests_before_flag,
+            "requests_before_flag": engine.states[account_id].n if late else track.requests_before_flag,
             "findings": [dict(f.to_json(), scope="account") for f in own.findings]
             + [dict(f.to_json(), scope="campaign") for f in (campaign.assessment.findings if campaign and campaign.assessment else [])],
             "account_risk": round(own.risk, 6),

@@ -16,8 +16,21 @@ from distillguard.detectors.registry import build_detectors, load_config
 from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.features.benchmark_index import BenchmarkIndex
+from distillguard.features.content import ContentReference
+from distillguard.features.embedding import EmbeddingCache, should_embed
 from distillguard.features.text import prompt_features
+from distillguard.linking.content_links import ContentIndex, content_edges, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
+from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
+
+# Detectors whose evidence belongs to a group as such: the evidence a group needs before its
+# members inherit its risk (membership alone never flags an account).
+COLLECTIVE_DETECTORS = frozenset({"sybil_structure", "content_swarm"})
+# Detectors that read rates (shares of requests), which a merged view averages over members rather
+# than adds up: strong evidence from them in a group without a declared organisation also counts.
+RATE_DETECTORS = frozenset({"logprob_extraction", "reasoning_coercion", "benchmark_harvest", "identity_probe", "instruction_harvest",
+                            "output_maximising"})
+ESTABLISHED_REQUESTS = 20  # an account this active has a record of its own to be judged on
 from distillguard.simulate.prompts import procedural_benchmark
 
 
@@ -57,6 +70,7 @@ class Assessment:
     risk: float
     findings: list[Finding]
     features: dict[str, Any] = field(default_factory=dict)
+    inheritable: bool = False  # campaigns: the group's own collective evidence lets members inherit its risk
 
 
 @dataclass
@@ -82,9 +96,28 @@ class DetectionEngine:
         self.linker = CampaignLinker(bucket_minutes=int(linking.get("creation_bucket_minutes", 10)),
                                      per_type=int(linking.get("max_values_per_type", 4)))
         self.min_campaign = int(linking.get("min_campaign_size", 2))
+        content_linking = linking.get("content", {})
+        self.content_linking = bool(content_linking.get("enabled", True))
+        self.content_min_cosine = float(content_linking.get("min_cosine", 0.5))
+        self.content_neighbours = int(content_linking.get("neighbours", 8))
+        self.content_max_requests = int(content_linking.get("max_requests", 300))
+        self.content_index = ContentIndex()
+        self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
-        self.threshold = float(policy.get("flag_threshold", 0.5))
+        self.floor = float(policy.get("flag_threshold", 0.5))
+        self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
         self.campaign_inherit = bool(policy.get("campaign_inherit", True))
+        calibration = self.config.get("calibration", {})
+        self.calibrated = bool(calibration.get("enabled", True))
+        self.target_fpr = float(calibration.get("target_fpr", 0.001))
+        self.threshold_cap = float(calibration.get("threshold_cap", 0.85))
+        self.fit_quantiles = tuple(float(q) for q in calibration.get("tail_fit_quantiles", (0.5, 0.8)))
+        self.reference = PopulationReference(quantile=float(calibration.get("ordinary_quantile", 0.95)))
+        self.content = ContentReference()
+        content = self.config.get("content", {})
+        self.embed_first = int(content.get("embed_first", 32))
+        self.embed_every = int(content.get("embed_every", 16))
+        self.embeddings = EmbeddingCache(int(content.get("cache_size", 100_000)))
 
     # -- events ----------------------------------------------------------------
     def ingest(self, event: ApiEvent, prompt: str | None = None) -> AccountState:
@@ -95,7 +128,8 @@ class DetectionEngine:
         state = self.states.get(event.account_id)
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)
-        state.update(event, features, hit, prompt)
+        vector = self.embeddings.get(prompt) if should_embed(state.n, self.embed_first, self.embed_every) else None
+        state.update(event, features, hit, prompt, vector)
         for detector in self._observers:
             detector.observe(event)
         return state
@@ -110,31 +144,115 @@ class DetectionEngine:
         return features
 
     def fit(self) -> None:
+        """Learn the population: detectors' statistics, the content reference, each cohort's ordinary
+        scores, and the flag threshold for the target false-positive rate."""
         population = [state.features() for state in self.states.values()]
         for detector in self.detectors:
             detector.fit(population)
+        self.content = ContentReference.fit(self.states.values())
+        if not self.calibrated:
+            return
+        raw = {account_id: self._raw_findings(account_id, self.features_of(state)) for account_id, state in self.states.items()}
+        for account_id, findings in raw.items():  # first every account's raw scores, so the order does not matter
+            self._record(account_id, findings, self.member_risk(account_id))
+        for account_id, findings in raw.items():
+            self._record(account_id, findings, combine(self._calibrated(account_id, findings), self.weights, self.families))
+        self.threshold = threshold_for_fpr(self.reference.risks, self.target_fpr, self.floor, self.threshold_cap, self.fit_quantiles)
 
-    def assess(self, entity_id: str, features: dict[str, Any], campaign_level: bool = False) -> Assessment:
+    def cohort_of(self, account_id: str) -> str:
+        state = self.states[account_id]
+        return cohort_key(state.tier, state.n, state.user_agents)
+
+    def _raw_findings(self, entity_id: str, features: dict[str, Any], campaign_level: bool = False) -> list[Finding]:
         findings = []
         for detector in self.detectors:
-            if detector.name == "sybil_structure" and not campaign_level:
+            if detector.name in COLLECTIVE_DETECTORS and not campaign_level:
                 continue
             finding = detector.score_account(entity_id, features)
             if finding is not None and finding.score > 0:
                 findings.append(finding)
+        return findings
+
+    def _record(self, account_id: str, findings: list[Finding], risk: float) -> None:
+        names = [d.name for d in self.detectors if d.name not in COLLECTIVE_DETECTORS]
+        self.reference.record(account_id, self.cohort_of(account_id), {f.detector: f.score for f in findings}, risk, names)
+
+    def _calibrated(self, account_id: str, findings: list[Finding]) -> list[Finding]:
+        """Each finding by how far it rises above what is ordinary in the account's cohort."""
+        cohort = self.cohort_of(account_id)
+        out = []
+        for finding in findings:
+            score, level = self.reference.calibrate(finding.detector, cohort, finding.score)
+            if score > 0:
+                evidence = dict(finding.evidence, raw_score=round(finding.score, 4), cohort=cohort, cohort_ordinary=round(level, 4))
+                out.append(Finding(finding.detector, score, evidence, finding.atlas, finding.summary))
+        return out
+
+    def _assessment(self, findings: list[Finding], features: dict[str, Any]) -> Assessment:
         findings.sort(key=lambda f: self.weights.get(f.detector, 0.5) * f.score, reverse=True)
         return Assessment(combine(findings, self.weights, self.families), findings, features)
+
+    def assess(self, entity_id: str, features: dict[str, Any], campaign_level: bool = False) -> Assessment:
+        """Findings and risk of one entity; accounts known to the engine are calibrated against their cohort."""
+        findings = self._raw_findings(entity_id, features, campaign_level)
+        if campaign_level or not self.calibrated or entity_id not in self.states:
+            return self._assessment(findings, features)
+        assessment = self._assessment(self._calibrated(entity_id, findings), features)
+        self._record(entity_id, findings, assessment.risk)
+        return assessment
 
     def assess_account(self, account_id: str) -> Assessment:
         return self.assess(account_id, self.features_of(self.states[account_id]))
 
+    def member_risk(self, account_id: str) -> float:
+        """An account's own (calibrated) risk as last assessed, without re-assessing it."""
+        found = self.reference.contributions.get(account_id)
+        return found[2] if found is not None else 0.0
+
     def assess_campaign(self, members: list[str]) -> Assessment:
+        """A group's risk, and whether its members may inherit it.
+
+        The merged view sees what no member shows alone (a harvest split across sybils), but it
+        also adds up members' ordinary habits, so inheritance needs the group's own collective
+        evidence (look-alike accounts created together, one content sweep) or a majority of
+        members that are risky on their own.
+        """
         states = [self.states[m] for m in members]
         merged = AccountState(account_id=campaign_id_for(members), members=0)
         for state in states:
             merged.merge(state)
         merged.created_at = None
-        return self.assess(merged.account_id, self.features_of(merged, campaign_extras(states)), campaign_level=True)
+        extras = campaign_extras(states)
+        cohesion = self.content.group_cohesion(states)
+        attribution = cohesion.pop("attribution")
+        cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
+        extras.update(cohesion)
+        features = self.features_of(merged, extras)
+        features["_attribution"] = attribution
+        assessment = self._assessment(self._raw_findings(merged.account_id, features, campaign_level=True), features)
+        weighted = {f.detector: self.weights.get(f.detector, 0.5) * f.score for f in assessment.findings}
+        collective = any(weighted[d] >= 0.15 for d in COLLECTIVE_DETECTORS & weighted.keys())
+        undeclared_intent = extras["declared_org_share"] <= 0.5 and any(weighted[d] >= self.threshold for d in RATE_DETECTORS & weighted.keys())
+        risky_members = sum(1 for m in members if self.member_risk(m) >= 0.5 * self.threshold)
+        assessment.inheritable = collective or undeclared_intent or risky_members >= 0.5 * len(members)
+        return assessment
+
+    def inherits(self, account_id: str, own: Assessment | None, campaign: Assessment | None) -> bool:
+        """Whether this member takes its group's risk. Membership alone never flags an established
+        account: it must show evidence of intent of its own (heavy use is not that) or clearly
+        share the group's content direction. A fresh account (a new sybil on its first requests)
+        has no record yet and inherits."""
+        if campaign is None or not self.campaign_inherit or not campaign.inheritable:
+            return False
+        state = self.states.get(account_id)
+        if state is None or state.n < ESTABLISHED_REQUESTS:
+            return True
+        intent = sum(self.weights.get(f.detector, 0.5) * f.score for f in (own.findings if own else [])
+                     if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
+        if intent >= 0.1:
+            return True
+        alignment = campaign.features.get("_attribution", {}).get(account_id)
+        return alignment is not None and alignment >= 0.5
 
     # -- campaigns -------------------------------------------------------------
     def link_all(self) -> None:
@@ -144,6 +262,35 @@ class DetectionEngine:
         # order must not depend on how the states were gathered (one process or several).
         for state in sorted(self.states.values(), key=lambda s: (s.first_ts, s.account_id)):
             self.linker.observe(state)
+        self.link_content()
+
+    def link_content(self) -> int:
+        """Join harvest-shaped accounts whose content is one sweep (linking/content_links.py)."""
+        if not (self.linking_enabled and self.content_linking):
+            return 0
+        states = sorted(self.states.values(), key=lambda s: s.account_id)
+        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
+        for a, b, _ in sorted(edges):
+            self.linker.link(a, b, "content")
+        group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
+        self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
+        return len(edges)
+
+    def link_content_of(self, account_id: str) -> int:
+        """Online: link one account to its content neighbours among the indexed candidates."""
+        if not (self.linking_enabled and self.content_linking):
+            return 0
+        state = self.states[account_id]
+        early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
+        if early is not None:
+            self.linker.link(account_id, early, "content")
+            return 1
+        # one young account against another is the noisiest comparison: ask for more agreement
+        found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine + self.content_online_margin,
+                                                 self.content_neighbours, self.content_max_requests)
+        for other, _ in found:
+            self.linker.link(account_id, other, "content")
+        return len(found)
 
     def campaigns(self) -> list[CampaignView]:
         if not self.linking_enabled:
@@ -166,10 +313,19 @@ class DetectionEngine:
             verdicts.append(self.verdict(account_id, own, by_member.get(account_id)))
         return verdicts, campaign_views
 
-    def combined_risk(self, own: Assessment, campaign: CampaignView | None) -> float:
-        if campaign is None or not self.campaign_inherit:
+    def combined_risk(self, own: Assessment, campaign: CampaignView | None, account_id: str | None = None) -> float:
+        if campaign is None or not self.inherits(account_id or "", own, campaign.assessment):
             return own.risk
         return max(own.risk, campaign.assessment.risk)
+
+    def flag_basis(self, own_risk: float, risk: float) -> str | None:
+        """Why an account is flagged: its own evidence, or its group's collective evidence."""
+        if own_risk >= self.threshold:
+            return "own"
+        return "campaign" if risk >= self.threshold else None
+
+    def calibration(self, verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+        return calibration_report(verdicts, self.target_fpr, self.threshold)
 
     @staticmethod
     def campaign_summary(campaign_id: str, members: list[str], links: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +334,7 @@ class DetectionEngine:
                 "link_reasons": links.get("link_reasons", {}), "sample_links": links.get("sample_links", [])[:5]}
 
     def verdict(self, account_id: str, own: Assessment, campaign: CampaignView | None) -> dict[str, Any]:
-        risk = self.combined_risk(own, campaign)
+        risk = self.combined_risk(own, campaign, account_id)
         findings = [dict(f.to_json(), scope="account") for f in own.findings]
         if campaign is not None:
             for finding in campaign.assessment.findings:
@@ -192,6 +348,7 @@ class DetectionEngine:
             "campaign": self.campaign_summary(campaign.campaign_id, campaign.members, campaign.links) if campaign is not None else None,
             "risk": round(risk, 6),
             "flagged": risk >= self.threshold,
+            "flag_basis": self.flag_basis(own.risk, risk),
             "campaign_id": campaign.campaign_id if campaign is not None else None,
             "findings": findings,
             "account_risk": round(own.risk, 6),

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from distillguard.simulate import hard_cases as H
 from distillguard.simulate import prompts as P
 from distillguard.simulate import timing
 
@@ -47,6 +48,12 @@ class CampaignSpec:
     spread_days: int | None = None
     randomise_sampling: bool = False
     rotate_user_agents: bool = False
+    # evasion (issue 14): each sybil its own residential IPs, browser, time zone and card; accounts
+    # created long before use; people's phrasing around every task; the harvest's language
+    isolated: bool = False
+    aged: bool = False
+    humanising: bool = False
+    language: str = "en"
 
 
 @dataclass
@@ -281,6 +288,45 @@ def _legit(config: SimConfig, writer: _Writer, rng: random.Random) -> None:
                 times = timing.diurnal(rng, START, days, n, tz, work_hours=True)
                 shape = Shape(multi_turn=0.5)
                 sources = [src.get("redteam", src["casual"])]
+            elif persona == "dev-team":
+                # A developer team: one organisation (shared card and domain), each member with its own
+                # static logit_bias ban list sent on every request.
+                team = (index % 6)
+                who = _legit_identity(rng, seed, index, payment=f"pm-team-{_digest(seed, 'team', team)}", org_id=f"org-team-{team}",
+                                      email_domain=f"team{team}-{_digest(seed, team)}.dev", user_agents=[rng.choice(_SDKS)])
+                n = _volume(rng, 60, 500, scale)
+                times = timing.diurnal(rng, START, days, n, tz, work_hours=True)
+                bans = H.static_ban_list(rng)
+                shape = Shape(max_tokens=lambda r: r.choice([None, 1024, 2048]), temperature=lambda r: r.choice([0, 0.2, None]), multi_turn=0.4,
+                              logit_bias=lambda r, b=bans: b)
+                sources = [src["developer"], src["casual"]]
+            elif persona == "eval-cot-long":
+                # An evaluation run of a reasoning model: each benchmark item once, greedily, with a step-by-step
+                # suffix and room for the reasoning (long answers).
+                n = _volume(rng, 300, 1500, scale)
+                times = timing.single_run(rng, START, days, n)
+                who.user_agents = [rng.choice(["lm-eval-harness/0.4.5 openai-python/1.54.3", "openai-python/1.54.3", "inspect-ai/0.3.40"])]
+                shape = Shape(max_tokens=lambda r: r.choice([2048, 4096]), temperature=lambda r: 0.0)
+                bench = src["benchmark"]
+                sources = [P.Procedural("eval-cot-long", lambda r, b=bench: H.eval_cot(b.sample(r), r))]
+            elif persona == "stepwise-casual":
+                n = _volume(rng, 5, 80, scale)
+                times = timing.diurnal(rng, START, days, n, tz)
+                shape = Shape(multi_turn=0.2)
+                casual = src["casual"]
+                sources = [P.Procedural("stepwise", lambda r, c=casual: H.stepwise(c.sample(r), r) if r.random() < 0.7 else c.sample(r))]
+            elif persona == "agentic":
+                n = _volume(rng, 300, 2500, scale)
+                times = timing.diurnal(rng, START, days, n, tz, work_hours=True)
+                who.user_agents = [rng.choice(["langchain/0.3.7", "openai-agents/0.4.1", "litellm/1.52.0"])]
+                shape = Shape(max_tokens=lambda r: r.choice([1024, 4096]), temperature=lambda r: 0.0, multi_turn=0.8, system=H.agent_system())
+                sources = [P.Procedural("agent-steps", H.agent_step)]
+            elif persona == "chinese-casual":
+                n = _volume(rng, 3, 60, scale)
+                times = timing.diurnal(rng, START, days, n, 8)
+                who.country = rng.choice(["CN", "TW", "SG"])
+                shape = Shape(multi_turn=0.3)
+                sources = [P.Procedural("zh-casual", H.chinese_casual)]
             elif persona == "writing-app":
                 # A product on the API relaying its own users' one-shot requests and asking for long answers:
                 # single-turn, diverse, long outputs, high volume. The hardest legitimate look-alike of a harvest.
@@ -294,7 +340,7 @@ def _legit(config: SimConfig, writer: _Writer, rng: random.Random) -> None:
                 sources = [src["casual"]]
             else:
                 raise ValueError(f"unknown persona {persona}")
-            long_answers = persona == "writing-app"
+            long_answers = persona in ("writing-app", "eval-cot-long", "agentic")
             for ts in times:
                 writer.add(rng, who, ts, rng.choice(sources).sample(rng), shape, long_answers=long_answers)
             writer.label(who, "legit", persona, None)
@@ -323,6 +369,10 @@ def _campaign_prompt(spec: CampaignSpec, src: dict[str, P.PromptSource], rng: ra
         text = src.get("templates", src["synthetic"]).sample(rng)
     else:
         raise ValueError(f"unknown attack strategy {strategy!r}; choose from {', '.join(ATTACK_STRATEGIES)}")
+    if spec.language == "zh" and strategy != "logprob-extraction":
+        text = H.chinese_instruction(rng)
+    if spec.humanising and strategy != "logprob-extraction":
+        return H.wrap_prompt(text, rng, True, spec.language)
     if spec.paraphrase and strategy != "logprob-extraction":
         text = rng.choice(["", "Quick one: ", "Hey, ", "Please help: ", "For my notes - "]) + text
     return text
@@ -362,9 +412,16 @@ def _campaign(config: SimConfig, writer: _Writer, rng: random.Random, spec: Camp
             payment=rng.choice(cards) if rng.random() < 0.7 else f"pm-{_digest(account, 'pay')}", email_domain=rng.choice(domains),
             created_at=burst + rng.uniform(0, 3600 * 6), country=rng.choice(["US", "SG", "NL", "HK"]), tier="tier-1",
         )
+        if spec.isolated:  # nothing shared: own residential IPs, browser build, card, webmail, tier
+            who.ips = [_residential_ip(rng) for _ in range(rng.randint(1, 4))]
+            who.user_agents = [f"{rng.choice(_BROWSERS)}.{rng.randint(0, 9999)}"]
+            who.payment, who.email_domain = f"pm-{_digest(account, 'own-card')}", rng.choice(_MAILS)
+            who.tier, who.country = rng.choice(["free", "tier-1", "tier-2"]), rng.choice(["US", "GB", "DE", "IN", "BR", "CA"])
+        if spec.aged:
+            who.created_at = START - rng.uniform(60, 900) * 86400
         n = max(1, int(spec.requests_per_account * rng.uniform(0.8, 1.2) * config.volume_scale))
         if spec.pacing == "diurnal":
-            times = timing.diurnal(rng, start, days, n, rng.choice([-5, 0, 8]))
+            times = timing.diurnal(rng, start, days, n, rng.choice([-8, -5, 0, 1, 5, 8, 9]) if spec.isolated else rng.choice([-5, 0, 8]))
         else:
             times = timing.bursty(rng, start, days, n)
         for ts in times:
