@@ -17,6 +17,8 @@ def sim_config(seed: int = 5):
         CampaignSpec("cot-coercion", sybils=4, requests_per_account=40),
         CampaignSpec("benchmark-harvest", sybils=5, requests_per_account=40),
         CampaignSpec("logprob-extraction", sybils=3, requests_per_account=60, proxy_pool=0),
+        # a lone extractor: the queue must show flagged accounts outside any campaign too
+        CampaignSpec("logprob-extraction", sybils=1, requests_per_account=150, proxy_pool=0),
     ]
     return SimConfig(seed=seed, legit_accounts=60, volume_scale=0.25, campaigns=campaigns)
 

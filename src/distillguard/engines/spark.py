@@ -260,8 +260,10 @@ def spark_scan(spark, inputs: list[str | Path], config: dict[str, Any] | None = 
         for account_id, keys in account_keys.items()
     })
     del account_keys
+    # as the embedded finalize(): fit the population reference (calibration, content space) first, then link
+    engine.fit()
     engine.link_all()  # the embedded engine's own linking (canonical order, evidence rules) on the shared keys
-    engine.link_all = lambda: None  # done: finalize() must not observe again
+    engine.fit = engine.link_all = lambda: None  # done: finalize() must neither refit nor observe again
     link_seconds = time.perf_counter() - link_started
 
     score_started = time.perf_counter()
