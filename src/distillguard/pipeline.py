@@ -199,7 +199,8 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
                         new_events += 1
                         coverage.observe(event)
                         yield event, None
-                offsets[path] = max(last, start)
+                if adapted is not None:  # Parquet has no line offsets: a rescan re-reads it and dedups by request id
+                    offsets[path] = max(last, start)
                 continue
             reader = LineReader(path, sink, start)
             for number, raw in _named_errors(path, reader):

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from distillguard.events.readers import MAX_LINE_BYTES, LineReader, head_bytes, open_binary
+from distillguard.events.readers import MAX_LINE_BYTES, LineReader, first_line, open_binary
 
 # A single JSON document (not JSONL) is decoded whole; beyond this size it must be JSONL.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -44,7 +44,7 @@ def container_of(path: Path) -> str:
         return "parquet"
     # The whole first line, however long (an OTLP export line holds hundreds of spans), within the line limit;
     # read tolerantly, so a damaged compressed file is still sniffed (its damage is reported by the reader).
-    text = head_bytes(path, MAX_LINE_BYTES).split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").lstrip()
+    text = first_line(path, MAX_LINE_BYTES).lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):

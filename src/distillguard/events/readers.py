@@ -173,23 +173,24 @@ def _snippet(raw: bytes) -> str:
     return raw[:160].decode("utf-8", errors="replace")
 
 
-def head_bytes(path: Path, limit: int) -> bytes:
-    """Up to `limit` decompressed bytes from the start of a file, for sniffing its format.
+def first_line(path: Path, limit: int) -> bytes:
+    """The first line of a file (at most `limit` decompressed bytes, no newline), for sniffing its format.
 
     Tolerant like LineReader: a damaged or truncated stream gives what could be decoded."""
-    kind, out, size = _compression(Path(path)), [], 0
+    kind = _compression(Path(path))
     if not kind:
         with open(path, "rb") as handle:
-            return handle.read(limit)
+            return handle.readline(limit).rstrip(b"\n")
+    out, size = [], 0
     try:
         for chunk in _decompressed(Path(path), kind):
             out.append(chunk)
             size += len(chunk)
-            if size >= limit:
+            if b"\n" in chunk or size >= limit:
                 break
     except StreamDamage:
         pass
-    return b"".join(out)[:limit]
+    return b"".join(out)[:limit].split(b"\n", 1)[0]
 
 
 class LineReader:
