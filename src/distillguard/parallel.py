@@ -2,11 +2,13 @@
 
 The parent reads every line once, validates it and de-duplicates request ids globally
 (the same code as a single-process scan, so rejects, duplicates and offsets are the same),
-then routes each accepted line to the worker that owns its PARSED account id. A worker
-re-decodes its lines and builds complete per-account state in file order, so every
-account lives in exactly one worker and merging the states is a disjoint union. Workers
-only compute; the parent stores events and commits, so a worker that dies aborts the scan
-before anything is committed, and no temporary files are left behind.
+then routes each accepted event to the worker that owns its PARSED account id. It sends
+the event as a slim tuple of what detection reads (not the line: decoding JSON a second
+time in the worker cost as much as all the parent's validation), and the worker builds
+complete per-account state in file order, so every account lives in exactly one worker
+and merging the states is a disjoint union. Workers only compute; the parent stores
+events and commits, so a worker that dies aborts the scan before anything is committed,
+and no temporary files are left behind.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ import queue
 import zlib
 from typing import Any
 
-import orjson
-
-from distillguard.events.model import parse_event
+from distillguard.events.model import ApiEvent
 
 BATCH_LINES = 2_000
 _POLL_S = 0.5
@@ -33,6 +33,27 @@ def owner_of(account_id: str, workers: int) -> int:
     return zlib.crc32(account_id.encode("utf-8", "surrogatepass")) % workers
 
 
+def slim(event: ApiEvent) -> tuple:
+    """What the detection engine reads of an event (features/account.py), for the trip to a worker.
+
+    The response travels only as its token counts (the prompt and completion token figures the
+    parent already derived, usage or text length), not as the answer text."""
+    return (event.request_id, event.ts, event.account_id, event.request, event.org_id, event.api_key_id, event.ip,
+            event.user_agent, event.endpoint, event.model, event.prompt_tokens, event.completion_tokens, event.status,
+            event.cost_usd, event.latency_ms, event.account, event.prompt_text)
+
+
+def unslim(item: tuple) -> ApiEvent:
+    """The worker's event: the same values detection reads as the parent's event had."""
+    (request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model, prompt_tokens,
+     completion_tokens, status, cost_usd, latency_ms, account, prompt) = item
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
+    event = ApiEvent(request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model,
+                     {"usage": usage}, status, cost_usd, latency_ms, account)
+    event._prompt = prompt
+    return event
+
+
 def _work(config: dict, inbox, outbox) -> None:
     from distillguard.scoring.engine import DetectionEngine
 
@@ -41,9 +62,9 @@ def _work(config: dict, inbox, outbox) -> None:
         batch = inbox.get()
         if batch is None:
             break
-        for raw in batch:
-            event = parse_event(orjson.loads(raw))
-            engine.ingest(event, event.prompt_text)
+        for item in batch:
+            event = unslim(item)
+            engine.ingest(event, event._prompt)
     outbox.put(engine.states)
 
 
@@ -55,15 +76,15 @@ class AccountPartitions:
         self.workers = workers
         self.outbox = context.Queue()
         self.inboxes = [context.Queue(maxsize=8) for _ in range(workers)]
-        self.batches: list[list[bytes]] = [[] for _ in range(workers)]
+        self.batches: list[list[tuple]] = [[] for _ in range(workers)]
         self.procs = [context.Process(target=_work, args=(config, inbox, self.outbox), daemon=True) for inbox in self.inboxes]
         for proc in self.procs:
             proc.start()
 
-    def add(self, account_id: str, raw: bytes) -> None:
-        worker = owner_of(account_id, self.workers)
+    def add(self, event: ApiEvent) -> None:
+        worker = owner_of(event.account_id, self.workers)
         batch = self.batches[worker]
-        batch.append(raw)
+        batch.append(slim(event))
         if len(batch) >= BATCH_LINES:
             self._send(worker, batch)
             self.batches[worker] = []
@@ -73,7 +94,7 @@ class AccountPartitions:
             if not proc.is_alive() and proc.exitcode not in (0, None):
                 raise WorkerDied(f"parallel scan worker {number} exited with code {proc.exitcode}; nothing was committed")
 
-    def _send(self, worker: int, batch: list[bytes] | None) -> None:
+    def _send(self, worker: int, batch: list[tuple] | None) -> None:
         while True:
             try:
                 self.inboxes[worker].put(batch, timeout=_POLL_S)

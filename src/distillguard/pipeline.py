@@ -233,7 +233,7 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
         partitions = AccountPartitions(workers, engine.config)
         try:
             for event, raw in accepted():
-                partitions.add(event.account_id, raw)
+                partitions.add(event)
                 store_event(event, event.prompt_text)
                 count_hour(event)
             engine.states.update(partitions.finish())

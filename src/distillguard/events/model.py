@@ -7,8 +7,9 @@ pydantic because the scan must sustain tens of thousands of events per second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 # One prompt larger than this is rejected, not stored: it is either an attack on the
@@ -43,23 +44,39 @@ class ApiEvent:
     latency_ms: float | None = None
     account: dict[str, Any] | None = None
     raw: dict[str, Any] | None = None
+    # The texts below are read by validation, features, the store and coverage (three to five
+    # times per event): each is extracted once. An event's request and response are not changed
+    # after it is built.
+    _prompt: str | None = field(default=None, init=False, repr=False, compare=False)
+    _system: str | None = field(default=None, init=False, repr=False, compare=False)
+    _response: str | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- what detectors read -------------------------------------------------
     @property
     def prompt_text(self) -> str:
         """The user's words: user messages of a chat body, or a completions prompt."""
-        return extract_prompt(self.request)
+        text = self._prompt
+        if text is None:
+            text = self._prompt = extract_prompt(self.request)
+        return text
 
     @property
     def system_text(self) -> str:
-        return "\n".join(
-            _content_text(m.get("content"))
-            for m in self.request.get("messages") or ()
-            if isinstance(m, dict) and m.get("role") in ("system", "developer")
-        )
+        text = self._system
+        if text is None:
+            messages = self.request.get("messages")
+            text = self._system = "\n".join(
+                _content_text(m.get("content"))
+                for m in messages
+                if isinstance(m, dict) and m.get("role") in ("system", "developer")
+            ) if messages else ""
+        return text
 
     @property
     def response_text(self) -> str:
+        text = self._response
+        if text is not None:
+            return text
         choices = (self.response or {}).get("choices") or ()
         parts = []
         for choice in choices:
@@ -70,7 +87,8 @@ class ApiEvent:
                 parts.append(_content_text(message.get("content")))
             elif isinstance(choice.get("text"), str):
                 parts.append(choice["text"])
-        return "\n".join(parts)
+        text = self._response = "\n".join(parts)
+        return text
 
     @property
     def prompt_tokens(self) -> int:
@@ -196,22 +214,31 @@ _REQUEST_NUMBERS = ("temperature", "top_p")
 
 
 def _check_request(request: dict) -> None:
+    # Fast path per key: a value of the exact expected type within bounds passes; anything else
+    # takes the general check, which raises the error naming the field (keys in the same order).
+    get = request.get
     for key, (low, high) in _REQUEST_INTS.items():
-        _opt_int(request, key, "request.", low, high)
+        value = get(key)
+        if value is not None and (type(value) is not int or not low <= value <= high):
+            _opt_int(request, key, "request.", low, high)
     for key in _REQUEST_NUMBERS:
-        _opt_num(request, key, "request.")
-    logprobs = request.get("logprobs")
+        value = get(key)
+        if value is not None and ((type(value) is not float and type(value) is not int) or not -NUMBER_LIMIT <= value <= NUMBER_LIMIT):
+            _opt_num(request, key, "request.")
+    logprobs = get("logprobs")
     if logprobs is not None and not isinstance(logprobs, (bool, int)):
         raise EventError("request.logprobs", f"expected boolean/integer, got {type(logprobs).__name__}")
-    stream = request.get("stream")
+    stream = get("stream")
     if stream is not None and not isinstance(stream, bool):
         raise EventError("request.stream", f"expected bool, got {type(stream).__name__}")
-    bias = _opt_obj(request, "logit_bias", "request.")
+    bias = get("logit_bias")
+    if bias is not None and type(bias) is not dict:
+        _opt_obj(request, "logit_bias", "request.")
     if bias:
         for token, weight in bias.items():
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not -NUMBER_LIMIT <= weight <= NUMBER_LIMIT:
                 raise EventError("request.logit_bias", f"weight of token {token[:20]!r} is not a bounded number")
-    messages = request.get("messages")
+    messages = get("messages")
     if messages is not None and not isinstance(messages, list):
         raise EventError("request.messages", f"expected list, got {type(messages).__name__}")
 
@@ -224,28 +251,46 @@ def _check_response(response: dict) -> None:
     if usage is not None:
         for key in ("prompt_tokens", "completion_tokens"):
             value = usage.get(key)
+            if value is None or (type(value) is int and 0 <= value <= INT32_MAX):
+                continue
             if isinstance(value, float) and value.is_integer():  # some gateways log 12.0
                 usage[key] = value = int(value)
             _opt_int(usage, key, "response.usage.", 0, INT32_MAX)
 
 
+_ACCOUNT_STRINGS = ("payment_fingerprint", "email_domain", "country", "tier")
+
+
+@lru_cache(maxsize=65536)
+def _created_overflows(created: str) -> bool:
+    """A created_at whose conversion overflows (unparsable or naive values are ignored by the features)."""
+    try:
+        parsed = datetime.fromisoformat(created)
+    except ValueError:
+        return False
+    try:
+        if parsed.tzinfo is not None:
+            parsed.astimezone(timezone.utc)
+        parsed.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return True
+    return False
+
+
 def _check_account(account: dict) -> None:
-    for key in ("payment_fingerprint", "email_domain", "country", "tier"):
-        _opt_str(account, key, "account.")
+    get = account.get
+    for key in _ACCOUNT_STRINGS:
+        value = get(key)
+        if value is not None and type(value) is not str:
+            _opt_str(account, key, "account.")
     created = _opt_str(account, "created_at", "account.")
-    if created is not None:
-        # Unparsable or naive values were always ignored by the features (a gateway's key file may
-        # hold them); only values whose conversion overflows are refused, as they crashed the scan.
-        try:
-            parsed = datetime.fromisoformat(created)
-        except ValueError:
-            return
-        try:
-            if parsed.tzinfo is not None:
-                parsed.astimezone(timezone.utc)
-            parsed.timestamp()
-        except (OverflowError, ValueError, OSError):
-            raise EventError("account.created_at", f"date-time out of range: {created[:40]!r}") from None
+    # Unparsable or naive values were always ignored by the features (a gateway's key file may
+    # hold them); only values whose conversion overflows are refused, as they crashed the scan.
+    if created is not None and _created_overflows(created):
+        raise EventError("account.created_at", f"date-time out of range: {created[:40]!r}")
+
+
+_OPTIONAL_STRINGS = ("org_id", "api_key_id", "ip", "user_agent", "endpoint", "model")
 
 
 def parse_event(obj: Any) -> ApiEvent:
@@ -268,31 +313,27 @@ def parse_event(obj: Any) -> ApiEvent:
     if not isinstance(request, dict):
         raise EventError("request", "missing" if request is None else f"expected an object, got {type(request).__name__}")
     _check_request(request)
-    prompt_chars = len(extract_prompt(request))
-    if prompt_chars > MAX_PROMPT_CHARS:
-        raise EventError("request", f"prompt of {prompt_chars:,} characters exceeds the {MAX_PROMPT_CHARS:,} limit")
-    response = _opt_obj(obj, "response")
+    prompt = extract_prompt(request)
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise EventError("request", f"prompt of {len(prompt):,} characters exceeds the {MAX_PROMPT_CHARS:,} limit")
+    response = obj.get("response")
     if response is not None:
+        if type(response) is not dict:
+            _opt_obj(obj, "response")
         _check_response(response)
-    account = _opt_obj(obj, "account")
+    account = obj.get("account")
     if account is not None:
+        if type(account) is not dict:
+            _opt_obj(obj, "account")
         _check_account(account)
-    status = _opt_int(obj, "status", low=0, high=999)
-    return ApiEvent(
-        request_id=obj["request_id"],
-        ts=ts,
-        account_id=obj["account_id"],
-        request=request,
-        org_id=_opt_str(obj, "org_id"),
-        api_key_id=_opt_str(obj, "api_key_id"),
-        ip=_opt_str(obj, "ip"),
-        user_agent=_opt_str(obj, "user_agent"),
-        endpoint=_opt_str(obj, "endpoint"),
-        model=_opt_str(obj, "model"),
-        response=response,
-        status=status,
-        cost_usd=_opt_num(obj, "cost_usd"),
-        latency_ms=_opt_num(obj, "latency_ms"),
-        account=account,
-        raw=obj,
-    )
+    status = obj.get("status")
+    if status is not None and (type(status) is not int or not 0 <= status <= 999):
+        status = _opt_int(obj, "status", low=0, high=999)
+    strings = [obj.get(key) for key in _OPTIONAL_STRINGS]
+    for key, value in zip(_OPTIONAL_STRINGS, strings):
+        if value is not None and type(value) is not str:
+            _opt_str(obj, key)
+    event = ApiEvent(obj["request_id"], ts, obj["account_id"], request, *strings, response, status,
+                     _opt_num(obj, "cost_usd"), _opt_num(obj, "latency_ms"), account, obj)
+    event._prompt = prompt
+    return event

@@ -18,7 +18,7 @@ from distillguard.features.account import AccountState
 from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, should_embed
-from distillguard.features.text import prompt_features
+from distillguard.features.prompt_cache import PromptFeatureCache
 from distillguard.linking.content_links import ContentIndex, content_edges, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
@@ -83,6 +83,8 @@ class CampaignView:
 
 
 class DetectionEngine:
+    prompt_cache: PromptFeatureCache | None = None  # set per instance; None in engines pickled before it existed
+
     def __init__(self, config: dict[str, Any] | None = None, extra_detectors: list[Detector] | None = None,
                  benchmark_index: BenchmarkIndex | None = None) -> None:
         self.config = config or load_config()
@@ -118,13 +120,15 @@ class DetectionEngine:
         self.embed_first = int(content.get("embed_first", 32))
         self.embed_every = int(content.get("embed_every", 16))
         self.embeddings = EmbeddingCache(int(content.get("cache_size", 100_000)))
+        self.prompt_cache = PromptFeatureCache()
 
     # -- events ----------------------------------------------------------------
     def ingest(self, event: ApiEvent, prompt: str | None = None) -> AccountState:
         if prompt is None:
             prompt = event.prompt_text
-        features = prompt_features(prompt)
-        hit = features.words >= 6 and self.index.match(prompt)
+        if self.prompt_cache is None:  # an engine saved before the cache existed
+            self.prompt_cache = PromptFeatureCache()
+        features, hit = self.prompt_cache.get(prompt, self.index.match)
         state = self.states.get(event.account_id)
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)

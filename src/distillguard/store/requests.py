@@ -18,6 +18,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 SCHEMA = """
@@ -57,18 +58,27 @@ def _clip_strings(value: Any, limit: int) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    """Compact JSON (orjson: about ten times faster than json; the stdlib covers what orjson refuses,
+    such as integers beyond 64 bits or non-string keys)."""
+    try:
+        return orjson.dumps(value, default=str).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
 def bounded_json(value: Any, max_chars: int) -> tuple[str, bool]:
     """JSON of `value` in at most about `max_chars` characters: long strings are shortened, never the structure."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = _dumps(value)
     if len(text) <= max_chars:
         return text, False
     limit = max(40, max_chars // max(1, _strings(value)))
     while limit > 40:
-        text = json.dumps(_clip_strings(value, limit), ensure_ascii=False, default=str)
+        text = _dumps(_clip_strings(value, limit))
         if len(text) <= max_chars:
             return text, True
         limit //= 2
-    text = json.dumps(_clip_strings(value, 40), ensure_ascii=False, default=str)
+    text = _dumps(_clip_strings(value, 40))
     if len(text) > max_chars:  # a structure too big even with short strings (thousands of messages): keep a valid stub
         text = json.dumps({"_truncated": f"request body of {len(text):,} characters exceeds the {max_chars:,} limit"})
     return text, True
