@@ -221,7 +221,10 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
     account_hours: dict[str, Counter] = {}
 
     def count_hour(event: ApiEvent) -> None:
-        account_hours.setdefault(event.account_id, Counter())[int(event.ts.timestamp() // 3600)] += 1
+        hours = account_hours.get(event.account_id)
+        if hours is None:  # not setdefault: that would build a Counter for every event
+            hours = account_hours[event.account_id] = Counter()
+        hours[int(event.ts.timestamp() // 3600)] += 1
 
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1

@@ -32,6 +32,15 @@ def _has_usage_or_text(event: ApiEvent) -> bool:
 
 
 _SAMPLING = ("max_tokens", "max_completion_tokens", "temperature", "n", "logprobs", "top_logprobs", "logit_bias")
+_LOGPROB_KEYS = ("logprobs", "top_logprobs", "logit_bias")
+
+
+def _sets_any(request: dict, keys: tuple[str, ...]) -> bool:
+    """Some key of `keys` has a value (a loop, not any() over a generator: this runs for every event)."""
+    for key in keys:
+        if request.get(key) is not None:
+            return True
+    return False
 
 FAMILIES: tuple[Family, ...] = (
     Family("account identity", ("account_id",), lambda e: e.account_id != ANONYMOUS,
@@ -42,10 +51,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("completion text or token usage", ("response",), _has_usage_or_text,
            ("ceiling_outputs", "output_maximising", "reasoning_coercion", "new_account_ramp", "usage_anomaly (output tokens)")),
     Family("sampling parameters", tuple(f"request.{k}" for k in _SAMPLING),
-           lambda e: any(e.request.get(k) is not None for k in _SAMPLING),
+           lambda e: _sets_any(e.request, _SAMPLING),
            ("logprob_extraction", "benchmark_harvest", "ceiling_outputs", "linking by sampling profile")),
     Family("logprob and logit_bias parameters", ("request.logprobs", "request.top_logprobs", "request.logit_bias"),
-           lambda e: any(e.request.get(k) is not None for k in ("logprobs", "top_logprobs", "logit_bias")),
+           lambda e: _sets_any(e.request, _LOGPROB_KEYS),
            ("logprob_extraction",)),
     Family("client IP", ("ip",), lambda e: bool(e.ip), ("linking by shared IP and /24 network",)),
     Family("user agent", ("user_agent",), lambda e: bool(e.user_agent), ("linking by client",)),

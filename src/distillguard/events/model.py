@@ -136,9 +136,12 @@ def _content_text(content: Any) -> str:
 def extract_prompt(request: dict[str, Any]) -> str:
     messages = request.get("messages")
     if isinstance(messages, list):
-        return "\n".join(
-            _content_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"
-        )
+        parts = []
+        for m in messages:
+            if isinstance(m, dict) and m.get("role") == "user":
+                content = m.get("content")
+                parts.append(content if type(content) is str else _content_text(content))
+        return parts[0] if len(parts) == 1 else "\n".join(parts)
     prompt = request.get("prompt")
     if isinstance(prompt, str):
         return prompt

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from distillguard.features.text import PromptFeatures, prompt_features
 
-CAPACITY = 32_768  # distinct prompts remembered (cleared when full; about 15 MB of typical prompts)
+CAPACITY = 65_536  # distinct prompts remembered (cleared when full; about 30 MB of typical prompts)
 MAX_KEY_CHARS = 4_000  # longer prompts are computed afresh: rare, and they would hold memory
 
 

@@ -1,0 +1,109 @@
+"""The shortcuts the throughput work added must compute exactly what the long way computes."""
+
+from __future__ import annotations
+
+import pickle
+
+import orjson
+import pytest
+
+from distillguard.events.model import EventError, parse_event
+from distillguard.features.account import AccountState
+from distillguard.features.prompt_cache import PromptFeatureCache
+from distillguard.features.text import prompt_features
+from distillguard.parallel import pack, slim, unpack, unslim
+from distillguard.scoring.engine import DetectionEngine
+from tests.robust.conftest import event
+
+EDGE_RECORDS = [
+    event(1),
+    event(2, response={"choices": [{"message": {"role": "assistant", "content": "a reply of some words"}}]}),  # no usage: length
+    event(3, response={"usage": {"prompt_tokens": 12.0, "completion_tokens": 40.0}}),  # float counts are normalised
+    event(4, request={"prompt": ["first part", "second part"], "logit_bias": {"50256": -100, "11": 5}, "temperature": 0}),
+    event(5, request={"messages": [{"role": "system", "content": "be brief"},
+                                   {"role": "user", "content": [{"type": "text", "text": "multi"}, {"type": "image_url"}]},
+                                   {"role": "user", "content": "two turns"}], "n": 3, "logprobs": True, "top_logprobs": 5}),
+    event(6, ts="2026-11-02T10:00:00.123456+02:00", ip="10.1.2.3", user_agent="ua/1", org_id="o", api_key_id="k", cost_usd=1,
+          account={"created_at": "2026-11-01T00:00:00Z", "payment_fingerprint": "pm", "email_domain": "X.COM", "tier": "free"}),
+]
+
+
+def _detected(event_) -> tuple:
+    """Every event value the detection engine reads (features/account.py, scoring/engine.py)."""
+    return (event_.request_id, event_.ts, event_.ts.hour, event_.account_id, event_.request, event_.org_id, event_.api_key_id,
+            event_.ip, event_.user_agent, event_.cost_usd, event_.prompt_tokens, event_.completion_tokens, event_.prompt_text,
+            event_.system_text, event_.account)
+
+
+@pytest.mark.parametrize("record", EDGE_RECORDS, ids=lambda r: r["request_id"])
+def test_a_worker_event_reads_as_the_parents(record):
+    parent = parse_event(orjson.loads(orjson.dumps(record)))
+    (item,) = unpack(pack([slim(parent)]))
+    assert _detected(unslim(item)) == _detected(parent)
+
+
+def test_a_batch_orjson_cannot_encode_still_travels(real_events):
+    parent = parse_event(dict(real_events[0], request=dict(real_events[0]["request"], huge=2**70)))
+    packed = pack([slim(parent)])
+    assert isinstance(packed, list)  # pickled by the queue instead
+    assert _detected(unslim(unpack(packed)[0])) == _detected(parent)
+
+
+def test_worker_state_equals_parent_state_on_real_events(real_events):
+    """The same account state whether built from the full events or from the slim ones a worker gets."""
+    events = [parse_event(r) for r in real_events]
+    worker = [unslim(item) for item in unpack(pack([slim(e) for e in events]))]
+    full, slimmed = DetectionEngine(), DetectionEngine()
+    for a, b in zip(events, worker):
+        full.ingest(a)
+        slimmed.ingest(b)
+    assert {k: s.features() for k, s in full.states.items()} == {k: s.features() for k, s in slimmed.states.items()}
+
+
+def test_prompt_cache_gives_fresh_values_and_pickles_empty(real_events):
+    engine = DetectionEngine()
+    cache = PromptFeatureCache(capacity=8)
+    prompts = [parse_event(r).prompt_text for r in real_events[:60]] * 2  # repeats, and more than the capacity
+    for prompt in prompts:
+        features, hit = cache.get(prompt, engine.index.match)
+        assert features == prompt_features(prompt)
+        assert hit == (features.words >= 6 and engine.index.match(prompt))
+    assert 0 < len(cache._items) <= 8
+    assert pickle.loads(pickle.dumps(cache))._items == {}
+
+
+def test_an_engine_saved_before_the_cache_still_ingests(real_events):
+    engine = DetectionEngine()
+    del engine.prompt_cache  # as an engine pickled by an earlier version has no such attribute
+    engine = pickle.loads(pickle.dumps(engine))
+    state = engine.ingest(parse_event(real_events[0]))
+    assert isinstance(state, AccountState) and state.n == 1
+
+
+@pytest.mark.parametrize("field_, value, named", [
+    ("status", True, "status"), ("status", 1000, "status"), ("cost_usd", float("inf"), "cost_usd"), ("ip", 5, "ip"),
+    ("model", ["x"], "model"), ("response", [], "response"), ("account", "a", "account"),
+])
+def test_fast_validation_names_the_same_field(field_, value, named):
+    with pytest.raises(EventError) as raised:
+        parse_event(event(9, **{field_: value}))
+    assert raised.value.field == named
+
+
+@pytest.mark.parametrize("request_, named", [
+    ({"messages": [], "max_tokens": -1}, "request.max_tokens"), ({"messages": [], "n": True}, "request.n"),
+    ({"messages": [], "temperature": "hot"}, "request.temperature"), ({"messages": [], "top_p": float("nan")}, "request.top_p"),
+    ({"messages": [], "logit_bias": [1]}, "request.logit_bias"), ({"messages": {}}, "request.messages"),
+])
+def test_fast_request_validation_names_the_field(request_, named):
+    with pytest.raises(EventError) as raised:
+        parse_event(event(9, request=request_))
+    assert raised.value.field == named
+
+
+def test_usage_given_as_whole_floats_is_normalised_and_bad_usage_rejected():
+    parsed = parse_event(event(9, response={"usage": {"prompt_tokens": 3.0, "completion_tokens": 7}}))
+    assert parsed.response["usage"]["prompt_tokens"] == 3 and type(parsed.response["usage"]["prompt_tokens"]) is int
+    with pytest.raises(EventError) as raised:
+        parse_event(event(9, response={"usage": {"completion_tokens": 2.5}}))
+    assert raised.value.field == "response.usage.completion_tokens"
