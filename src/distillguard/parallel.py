@@ -14,6 +14,7 @@ and no temporary files are left behind.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 import zlib
@@ -78,6 +79,9 @@ def unslim(item: tuple | list) -> ApiEvent:
 def _work(config: dict, inbox, outbox) -> None:
     from distillguard.scoring.engine import DetectionEngine
 
+    # Everything inherited from the parent lives as long as this process: keep it out of the
+    # collector's passes (and its pages unwritten, so the fork shares them).
+    gc.freeze()
     engine = DetectionEngine(config)
     while True:
         batch = inbox.get()

@@ -11,11 +11,16 @@ import json
 import logging
 from typing import Any
 
+import pyarrow as pa
+
+from distillguard.store.duckdb_store import insert_rows
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flag_history (kind VARCHAR, id VARCHAR, first_scan INTEGER, last_scan INTEGER, members INTEGER,
   alerted_size INTEGER, member_ids JSON);
 ALTER TABLE flag_history ADD COLUMN IF NOT EXISTS member_ids JSON;
 """
+_ROW_TYPES = (pa.string(), pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.int32(), pa.string())
 SAME_CAMPAIGN_SHARE = 0.5  # a campaign under a new id that holds this share of a known one's members is that one, grown
 log = logging.getLogger(__name__)
 
@@ -66,8 +71,7 @@ def update(con, scan_id: int, verdicts: list[dict], campaigns: list[dict], grow_
                 rows_seen.append((scan_id, v["account_id"]))
             else:
                 rows_new.append(("account", v["account_id"], scan_id, scan_id, None, None, None))
-    if rows_new:
-        con.executemany("INSERT INTO flag_history VALUES (?, ?, ?, ?, ?, ?, ?)", rows_new)
+    insert_rows(con, "flag_history", rows_new, _ROW_TYPES)
     if rows_seen:
         con.executemany("UPDATE flag_history SET last_scan = ? WHERE kind = 'account' AND id = ?", rows_seen)
     return events

@@ -64,12 +64,11 @@ class ApiEvent:
     def system_text(self) -> str:
         text = self._system
         if text is None:
-            messages = self.request.get("messages")
-            text = self._system = "\n".join(
-                _content_text(m.get("content"))
-                for m in messages
-                if isinstance(m, dict) and m.get("role") in ("system", "developer")
-            ) if messages else ""
+            parts = []
+            for m in self.request.get("messages") or ():
+                if isinstance(m, dict) and m.get("role") in _SYSTEM_ROLES:
+                    parts.append(_content_text(m.get("content")))
+            text = self._system = "\n".join(parts)
         return text
 
     @property
@@ -123,6 +122,9 @@ class ApiEvent:
             account=self.account,
         )
         return out
+
+
+_SYSTEM_ROLES = ("system", "developer")
 
 
 def _content_text(content: Any) -> str:

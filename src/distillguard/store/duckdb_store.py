@@ -63,6 +63,22 @@ EVENT_SCHEMA = pa.schema([
 ])
 
 
+_CAMPAIGN_TYPES = (pa.string(), pa.float64(), pa.bool_(), pa.int32(), pa.string(), pa.string(), pa.string(), pa.int32())
+
+
+def insert_rows(con, table: str, rows: list[tuple], types: tuple[pa.DataType, ...]) -> None:
+    """Append rows through one Arrow table (DuckDB's executemany costs about a millisecond of CPU per row)."""
+    if not rows:
+        return
+    columns = {f"c{i}": pa.array(list(values), type=kind) for i, (values, kind) in enumerate(zip(zip(*rows), types))}
+    view = f"_new_{table}"
+    con.register(view, pa.table(columns))
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
 def head_hash(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read(65536)).hexdigest()
@@ -187,8 +203,7 @@ class Store:
         con.execute("DELETE FROM campaigns")
         rows = [(c["campaign_id"], c["risk"], c["flagged"], c["members"], json.dumps(c["member_ids"]), json.dumps(c["links"]),
                  json.dumps(c["findings"]), scan_id) for c in campaigns]
-        if rows:
-            con.executemany("INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_rows(con, "campaigns", rows, _CAMPAIGN_TYPES)
         if features:
             names = sorted(next(iter(features.values())).keys())
             table = pa.table({"account_id": list(features), **{n: [float(f.get(n, 0.0)) for f in features.values()] for n in names}})

@@ -91,6 +91,7 @@ class RequestBodies:
         self.con, self.max_chars, self.batch = con, int(max_chars), batch
         con.execute(SCHEMA)
         self.rows: dict[str, list] = {name: [] for name in ARROW_SCHEMA.names}
+        self._columns = [self.rows[name] for name in ARROW_SCHEMA.names]  # in schema order, for add
 
     def add(self, event) -> None:
         request_json, clipped = bounded_json(event.request, self.max_chars)
@@ -100,9 +101,9 @@ class RequestBodies:
         system = event.system_text
         values = (event.request_id, event.ts, event.account_id, event.api_key_id, event.latency_ms,
                   system[: self.max_chars] if system else None, request_json, response or None, clipped)
-        for name, value in zip(ARROW_SCHEMA.names, values):
-            self.rows[name].append(value)
-        if len(self.rows["request_id"]) >= self.batch:
+        for column, value in zip(self._columns, values):
+            column.append(value)
+        if len(self._columns[0]) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
