@@ -161,7 +161,7 @@ def scan(
     store = Store(db) if db else None
     try:
         if store is not None:
-            store.begin_scan()
+            store.begin_scan(threads=request_store.settings(cfg)["scan_threads"])
         return _scan(files, cfg, sink, store, started, out, report, replay, extra_detectors, progress, workers, formats, adapted)
     finally:
         sink.close()

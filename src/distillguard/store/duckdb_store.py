@@ -117,7 +117,12 @@ class Store:
         self.con.close()
 
     # -- the scan transaction ------------------------------------------------------
-    def begin_scan(self) -> None:
+    def begin_scan(self, threads: int | None = None) -> None:
+        """Open the scan's transaction. `threads`: DuckDB threads for it; a scan already keeps the
+        cores busy parsing and scoring, and more DuckDB threads there cost CPU (about 10 µs an event
+        on two cores) and gained no time."""
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
         self.con.begin()
         self._in_scan = True
 

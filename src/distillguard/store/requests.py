@@ -30,7 +30,8 @@ ARROW_SCHEMA = pa.schema([
     ("latency_ms", pa.float64()), ("system_prompt", pa.string()), ("request_json", pa.string()), ("response_text", pa.string()),
     ("truncated", pa.bool_()),
 ])
-DEFAULTS = {"keep_request_bodies": True, "request_body_max_chars": 20000, "request_retention_days": 90}
+DEFAULTS = {"keep_request_bodies": True, "request_body_max_chars": 20000, "request_retention_days": 90,
+            "scan_threads": 1}  # DuckDB threads while a scan writes (0: DuckDB's default, one per core)
 
 
 def settings(config: dict[str, Any] | None) -> dict[str, Any]:
