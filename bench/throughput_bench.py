@@ -86,7 +86,7 @@ def measure(log: Path, workers: int) -> dict:
     cpu = _children_cpu() - cpu_before
     if process.returncode != 0:
         raise SystemExit(f"scan of {log} exited with code {process.returncode}")
-    events, accounts = map(int, process.stdout.read().split())
+    events, accounts = map(int, process.stdout.read().split()[-2:])  # the last line (DuckDB may draw progress above it)
     db.unlink(missing_ok=True)
     return {"workers": workers, "events": events, "accounts": accounts, "seconds": round(seconds, 1),
             "events_per_second": round(events / seconds), "cpu_seconds": round(cpu, 1),

@@ -106,6 +106,7 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on stdout for a long insert
         self.con.execute(_SCHEMA)
         self._in_scan = False
 
