@@ -146,3 +146,21 @@ def test_a_parallel_burst_gets_no_more_served_than_one_by_one_plus_the_cap(tmp_p
     assert len(codes) == 60 and sequential < 52
     assert codes.count(200) <= sequential + 8, f"burst served {codes.count(200)}, one by one {sequential}"
     assert codes.count(429) and refused and "in flight" in refused[0]["reason"]
+
+
+def test_a_burst_without_a_cap_is_judged_as_if_sent_one_by_one(tmp_path):
+    """With the concurrency cap off, only the decision at arrival (the account's in-flight requests
+    folded in) stands between a parallel burst and the upstream: the burst must not get more served
+    than the same requests sent one after another, plus a request or two of scheduling slack."""
+    from .test_policy import _probe
+
+    policy = "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\nconcurrency: {per_account: 0, per_campaign: 0}\n"
+    for sub in ("seq", "burst"):
+        (tmp_path / sub).mkdir()
+    with run_gateway(tmp_path / "seq", policy) as gw:
+        sequential = _served(gw, [_probe(i) for i in range(60)], at_once=False).count(200)
+    with run_gateway(tmp_path / "burst", policy) as gw:
+        codes = _served(gw, [dict(_probe(i), model="slow-1") for i in range(60)], at_once=True)
+    assert len(codes) == 60 and sequential < 52
+    assert codes.count(200) <= sequential + 2, f"burst served {codes.count(200)}, one by one {sequential}"
+    assert set(codes) <= {200, 403}

@@ -80,6 +80,7 @@ class GatewayConfig:
     redis_timeout_s: float = 0.05  # per Redis call; past it the circuit breaker decides locally (see state)
     bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
+    durability: str = "disk"  # event log: "disk" (fdatasync before the last byte) or "process" (see eventlog)
 
 
 def _error(code: str, *, reference: str | None = None, param: str | None = None, message: str | None = None,
@@ -193,7 +194,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
         enforcer = Enforcer.open(policy=holder, state=state, state_dir=Path(config.state_dir),
                                  events_log=Path(config.events_log) if config.events_log else None,
                                  scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus,
-                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments)
+                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments,
+                                 durability=config.durability)
         enforcer.attach_bus(asyncio.get_running_loop())
         await enforcer.publish_restored_flags()
         policy = holder.get()

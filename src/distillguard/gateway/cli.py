@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
         rotate_mb: float = typer.Option(1024.0, "--log-rotate-mb", help="Start a new event-log segment (STATE_DIR/events.<time>-<n>.jsonl) once the log reaches this many MB, at the next snapshot. 0: never rotate. Replay segments in name order, then events.jsonl."),
         retain: int = typer.Option(10, "--log-retain", help="Rotated event-log segments to keep (the oldest beyond this are deleted once a newer snapshot covers them)."),
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
+        durability: str = typer.Option("disk", "--durability", help="When a response may complete: 'disk' (default) once its event is fdatasynced (survives kill -9 and power cuts; one disk flush per group of concurrent responses on the request path), or 'process' once the event is written to the OS (survives kill -9 and gateway crashes; an OS crash or power cut can lose the last 0.1 s of events; no disk flush on the request path)."),
         snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
         import os
@@ -60,6 +61,8 @@ def register(app: typer.Typer) -> None:
             _fail("--log-rotate-mb and --log-retain must be 0 or more")
         if rotate_mb and not snapshot_every:
             _fail("--log-rotate-mb needs --snapshot-every above 0 (a segment is closed at a snapshot)")
+        if durability not in ("disk", "process"):
+            _fail(f"--durability must be disk or process, got {durability!r}")
         if snapshot_every < 0:
             _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
         if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
@@ -109,7 +112,7 @@ def register(app: typer.Typer) -> None:
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
             redis_url=redis, redis_timeout_s=redis_timeout_ms / 1000.0, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
-            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain))
+            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain, durability=durability))
         typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
         uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,

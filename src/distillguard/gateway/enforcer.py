@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from distillguard.events.model import ApiEvent, parse_event
+from distillguard.gateway.arrival import InFlight
 from distillguard.gateway.audit import AuditLog
 from distillguard.gateway.eventlog import EventLog, archive_name, iter_events, segments
 from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
@@ -109,6 +110,7 @@ class Enforcer:
         self._snapshot_job: concurrent.futures.Future | None = None
         self.in_flight: dict[str, int] = {}  # "acct:<id>" / "camp:<id>" -> admitted requests not yet complete()d
         self._admitted: dict[str, tuple[tuple[str, ...], float]] = {}  # request_id -> (in_flight keys, admitted at)
+        self.arrivals = InFlight()  # admitted requests' events, judged with each new arrival (see arrival)
         self._next_purge = 0.0
         self.bus: Any = None  # replicas.BusLink when replicas share one event stream
         self.bus_fed = 0  # the last bus offset the scorer has processed
@@ -119,7 +121,7 @@ class Enforcer:
     @classmethod
     def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
              scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None, rotate_bytes: int = 0,
-             retain_segments: int = 10) -> "Enforcer":
+             retain_segments: int = 10, durability: str = "disk") -> "Enforcer":
         """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
         at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
         it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order.
@@ -133,7 +135,7 @@ class Enforcer:
         opened = time.perf_counter()
         state_dir.mkdir(parents=True, exist_ok=True)
         log_path = events_log or state_dir / "events.jsonl"
-        eventlog = EventLog(log_path)
+        eventlog = EventLog(log_path, durability=durability)
         scorer, offset, extra = None, 0, {}
         segs = segments(log_path)
         plan: list[tuple[Path, int]] = [(seg, 0) for seg in segs]  # what to replay after the snapshot
@@ -278,6 +280,7 @@ class Enforcer:
             if policy.fail_mode == "closed" and not self.state.healthy:
                 raise ConnectionError("shared state (Redis) unreachable")
             pre = self.scorer.precheck(event)
+            arrival = self.arrivals.assess(self.scorer, event, policy.arrival_scoring)
         except Exception as exc:  # the scorer, or the shared state (Redis) behind it
             self.metrics.inc("distillguard_scorer_failures_total", stage="precheck")
             if policy.fail_mode == "closed":
@@ -294,6 +297,11 @@ class Enforcer:
         flagged = bool(pre.flagged or (last and last.flagged))
         campaign_id = pre.campaign_id or (last.campaign_id if last else None)
         findings = list(pre.findings) or list(last.findings if last else [])
+        if arrival is not None:  # this request and the account's others in flight, folded in
+            if arrival[0] > risk:
+                risk, findings = arrival[0], arrival[1] or findings
+            if arrival[0] >= self.scorer.engine.threshold:
+                flagged = True
         if shared:  # flagged by another replica
             flagged = True
             risk = max(risk, float(shared.get("risk") or 0.0))
@@ -328,6 +336,8 @@ class Enforcer:
                 verdict.retry_after = max(1, math.ceil(wait))
         if verdict.error_code is None:
             self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
+            if verdict.error_code is None:
+                self.arrivals.add(draft["request_id"], event)
         label = verdict.decision.label
         if verdict.error_code == "concurrency_limited":
             verdict.error_code = "rate_limited_by_policy"
@@ -369,6 +379,7 @@ class Enforcer:
         entry = self._admitted.pop(request_id, None) if request_id else None
         if entry is None:
             return
+        self.arrivals.remove(entry[0][0][5:], request_id)
         for key in entry[0]:
             left = self.in_flight.get(key, 0) - 1
             if left > 0:
