@@ -355,7 +355,12 @@ def time_restart(state: Path, env: dict, tail: int = 2000) -> dict:
     try:
         _wait(f"http://127.0.0.1:{port}/healthz", proc, timeout=900)
         healthy_s = time.monotonic() - t0
-        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+        while True:  # serving already; the scorer is rebuilt in the background until restoring is 0
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+            if "distillguard_restoring 1" not in metrics:
+                break
+            time.sleep(0.05)
+        restored_s = time.monotonic() - t0
     finally:
         _stop(proc)
 
@@ -364,7 +369,8 @@ def time_restart(state: Path, env: dict, tail: int = 2000) -> dict:
 
     return {"log_events": existing + tail, "log_bytes": log.stat().st_size,
             "snapshot_bytes": (state / "snapshot.json").stat().st_size, "tail_events_replayed": gauge("distillguard_events_restored"),
-            "restore_s": gauge("distillguard_restore_seconds"), "start_to_healthy_s": round(healthy_s, 2), "load": _load_note()}
+            "restore_s": gauge("distillguard_restore_seconds"), "start_to_healthy_s": round(healthy_s, 2),
+            "start_to_scorer_restored_s": round(restored_s, 2), "load": _load_note()}
 
 
 def markdown(d: dict, command: str) -> str:
