@@ -81,6 +81,7 @@ class GatewayConfig:
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
     durability: str = "disk"  # event log: "disk" (fdatasync before the last byte) or "process" (see eventlog)
     restore_in_background: bool = True  # serve while the scorer is rebuilt after a restart (see Enforcer.open)
+    upstream_transport: Any = None  # an httpx transport in place of the network (the in-process benchmark)
 
 
 def _error(code: str, *, reference: str | None = None, param: str | None = None, message: str | None = None,
@@ -196,6 +197,7 @@ def create_app(config: GatewayConfig) -> Router:
             base_url=(config.upstream or "http://upstream.invalid").rstrip("/") + "/",
             limits=httpx.Limits(max_connections=config.max_connections, max_keepalive_connections=config.max_connections),
             timeout=httpx.Timeout(policy.upstream_timeout_s, connect=policy.upstream_connect_timeout_s),
+            transport=config.upstream_transport,
         )
         ctx.update(enforcer=enforcer, client=client, state=state)
         app.state.enforcer = enforcer

@@ -185,13 +185,13 @@ class EventLog:
                     item = self._queue.get(timeout=self.sync_interval_s)
                 except queue.Empty:
                     item = "tick"
-                with self._lock:
-                    if self._unsynced and not self._handle.closed:
-                        self._unsynced = False
-                        try:
-                            self._sync_now()
-                        except OSError as exc:
-                            log.warning("event log fdatasync failed: %s", exc)
+                with self._lock:  # only to read the flag: appends must never wait for the disk
+                    due, self._unsynced = self._unsynced, False
+                if due:  # this thread alone rotates or closes the handle, so the sync may run unlocked
+                    try:
+                        self._sync_now()
+                    except OSError as exc:
+                        log.warning("event log fdatasync failed: %s", exc)
                 if item == "tick":
                     continue
             else:
