@@ -17,7 +17,7 @@ def test_help_explains_the_command():
     result = _run("--help")
     assert result.exit_code == 0
     for word in ("--upstream", "--policy", "--keys", "--state-dir", "--redis", "--events-log", "DISTILLGUARD_ADMIN_TOKEN",
-                 "--bus", "--log-retain", "--redis-timeout-ms"):
+                 "--bus", "--log-retain", "--redis-timeout-ms", "--workers", "--durability"):
         assert word in result.output
 
 
@@ -37,6 +37,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--redis-timeout-ms", "0"], "--redis-timeout-ms"),
         (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--log-rotate-mb", "-1"], "--log-rotate-mb"),
         (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--snapshot-every", "0"], "needs --snapshot-every"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--workers", "2"], "needs --redis and --bus"),
+        (["--upstream", "http://127.0.0.1:1/v1", "--keys", str(keys), "--durability", "maybe"], "--durability"),
     ]
     for args, fragment in cases:
         result = _run(*args, "--state-dir", str(tmp_path / "state"))

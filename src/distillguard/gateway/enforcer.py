@@ -11,9 +11,10 @@ Everything runs on the event loop thread; scorer calls are synchronous so the sc
 order is the log's order (with a bus, the bus's order: see `replicas`).
 
 Arrival and completion: the decision is taken at arrival from the account's state so far (and
-its linked campaign's), and the event is folded into the scorer when the response ends. What a
-parallel burst could gain from that gap is bounded by the concurrency cap (`concurrency` in the
-policy): requests beyond it are refused with 429 until earlier ones complete and are scored.
+its linked campaign's) with the account's requests still in flight and this one folded into a
+private copy (`arrival`), and the event is folded into the scorer itself when the response ends
+(so the log's order is the scorer's). The concurrency cap (`concurrency` in the policy) bounds
+what is in flight at once: requests beyond it are refused with 429 until earlier ones complete.
 """
 
 from __future__ import annotations
