@@ -45,3 +45,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], (args, result.output)
+
+
+def test_a_second_gateway_on_the_same_state_folder_is_refused(tmp_path):
+    import fcntl
+
+    state = tmp_path / "state"
+    state.mkdir()
+    held = open(state / "gateway.lock", "a")
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running gateway holds it
+    try:
+        result = _run("--upstream", "http://127.0.0.1:1/v1", "--keys", str(write_keys(tmp_path / "keys.yaml")),
+                      "--state-dir", str(state))
+    finally:
+        held.close()
+    assert result.exit_code == 2 and "another gateway is running on it" in result.output

@@ -27,6 +27,24 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _lock_state_dir(state_dir: Path):
+    """One gateway per state folder: two would interleave one event log and wait on each other's
+    SQLite locks. The lock is the kernel's (flock), so it goes with the process, even on kill -9."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Unix: no check
+        return None
+    import os
+
+    handle = os.fdopen(os.open(state_dir / "gateway.lock", os.O_WRONLY | os.O_CREAT, 0o600), "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        _fail(f"--state-dir {state_dir}: another gateway is running on it (it holds {state_dir / 'gateway.lock'})")
+    return handle
+
+
 def register(app: typer.Typer) -> None:
     @app.command("gateway", help=HELP, no_args_is_help=True)
     def gateway(
@@ -96,6 +114,7 @@ def register(app: typer.Typer) -> None:
             state_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _fail(f"--state-dir {state_dir}: {exc.strerror}")
+        state_lock = _lock_state_dir(state_dir)  # held while this process runs
         token = os.environ.get("DISTILLGUARD_ADMIN_TOKEN")
         if not token:
             token_file = state_dir / "admin-token"
@@ -139,3 +158,5 @@ def register(app: typer.Typer) -> None:
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
         uvicorn.run(app_, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
                     proxy_headers=False, **where, **fast_server_options())
+        if state_lock is not None:
+            state_lock.close()
