@@ -441,7 +441,7 @@ class Enforcer:
         if verdict.error_code is None:
             self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
             if verdict.error_code is None:
-                self.arrivals.add(draft["request_id"], event)
+                self.arrivals.add(draft["request_id"], event, self.scorer.engine if self.scorer is not None else None)
         label = verdict.decision.label
         if verdict.error_code == "concurrency_limited":
             verdict.error_code = "rate_limited_by_policy"
