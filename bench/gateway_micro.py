@@ -1,10 +1,11 @@
 """The gateway's own work per request, in process and independent of the machine's load.
 
-The ASGI app is called directly (no sockets, no HTTP parsing by the server) with an upstream
-answered in memory (httpx.MockTransport), so what is timed is the gateway's code alone: routing,
+The ASGI app is called directly (no server sockets, no HTTP parsing by the server) with a canned
+upstream in another thread, so what is timed is the gateway's code alone: routing,
 auth, body and event validation, the decision (state, precheck, arrival assessment, policy,
-concurrency cap), building and sending the upstream request through httpx, reading its answer,
-the event-log append and the scorer's processing of the completed event. CPU time is
+concurrency cap), sending the upstream request over a kept-alive loopback connection and
+parsing its answer (`gateway.upstream`), the event-log append and the scorer's processing of
+the completed event. CPU time is
 `time.thread_time()` of the one thread that runs it all (the event-log writer thread is apart:
 its share is the fdatasync, reported by the log). The scorer's share is timed around its calls.
 
@@ -19,21 +20,49 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 
 ADMIN = "micro-admin-token-0123456789abcdef"
 
 
-def _upstream(request: httpx.Request) -> httpx.Response:
-    body = {"id": "cmpl-1", "object": "chat.completion", "created": 1, "model": "fake",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "w " * 40}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 9, "completion_tokens": 40, "total_tokens": 49}}
-    return httpx.Response(200, content=orjson.dumps(body), headers={"content-type": "application/json"})
+def _canned_upstream() -> tuple[int, threading.Thread]:
+    """A minimal keep-alive HTTP/1.1 upstream on loopback, in its own thread and loop (its CPU is not
+    the timed thread's): every POST gets the same chat completion."""
+    body = orjson.dumps({"id": "cmpl-1", "object": "chat.completion", "created": 1, "model": "fake",
+                         "choices": [{"index": 0, "message": {"role": "assistant", "content": "w " * 40}, "finish_reason": "stop"}],
+                         "usage": {"prompt_tokens": 9, "completion_tokens": 40, "total_tokens": 49}})
+    answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
+    ready: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                await reader.readexactly(length)
+                writer.write(answer)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    def serve() -> None:
+        async def main() -> None:
+            server = await asyncio.start_server(handle, "127.0.0.1", 0)
+            ready.append(server.sockets[0].getsockname()[1])
+            await asyncio.Event().wait()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    while not ready:
+        time.sleep(0.01)
+    return ready[0], thread
 
 
 class _Timed:
@@ -59,10 +88,10 @@ async def _run(events: list[dict], keys: dict[str, str], work: Path, durability:
         lines += [f"  - sha256: {hashlib.sha256(key.encode()).hexdigest()}", f"    account_id: {account}"]
     (work / "keys.yaml").write_text("\n".join(lines) + "\n")
     (work / "policy.yaml").write_text("reload_check_s: 0\nconcurrency: {per_account: 0, per_campaign: 0}\n")
-    app = create_app(GatewayConfig(upstream="http://upstream.test/v1", keys_path=str(work / "keys.yaml"),
+    port, _ = _canned_upstream()
+    app = create_app(GatewayConfig(upstream=f"http://127.0.0.1:{port}/v1", keys_path=str(work / "keys.yaml"),
                                    state_dir=str(work / "state"), admin_token=ADMIN, policy_path=str(work / "policy.yaml"),
-                                   durability=durability, restore_in_background=False,
-                                   upstream_transport=httpx.MockTransport(_upstream)))
+                                   durability=durability, restore_in_background=False))
     startup: asyncio.Queue = asyncio.Queue()
     await startup.put({"type": "lifespan.startup"})
     sent: list[dict] = []

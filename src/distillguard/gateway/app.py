@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator
 
-import httpx
 import orjson
 
 from distillguard.events.model import EventError, parse_event
@@ -53,6 +52,7 @@ from distillguard.gateway.errors import error_body, status_of
 from distillguard.gateway.keys import KeyStore, bearer
 from distillguard.gateway.policy import PolicyHolder
 from distillguard.gateway.state import make_state
+from distillguard.gateway.upstream import UpstreamClient, UpstreamError, UpstreamResponse, UpstreamTimeout
 
 log = logging.getLogger("distillguard.gateway")
 
@@ -81,7 +81,6 @@ class GatewayConfig:
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
     durability: str = "disk"  # event log: "disk" (fdatasync before the last byte) or "process" (see eventlog)
     restore_in_background: bool = True  # serve while the scorer is rebuilt after a restart (see Enforcer.open)
-    upstream_transport: Any = None  # an httpx transport in place of the network (the in-process benchmark)
 
 
 def _error(code: str, *, reference: str | None = None, param: str | None = None, message: str | None = None,
@@ -193,12 +192,8 @@ def create_app(config: GatewayConfig) -> Router:
         else:
             await enforcer.publish_restored_flags()
         policy = holder.get()
-        client = httpx.AsyncClient(
-            base_url=(config.upstream or "http://upstream.invalid").rstrip("/") + "/",
-            limits=httpx.Limits(max_connections=config.max_connections, max_keepalive_connections=config.max_connections),
-            timeout=httpx.Timeout(policy.upstream_timeout_s, connect=policy.upstream_connect_timeout_s),
-            transport=config.upstream_transport,
-        )
+        client = UpstreamClient(config.upstream or "http://upstream.invalid", max_connections=config.max_connections,
+                                timeout_s=policy.upstream_timeout_s, connect_timeout_s=policy.upstream_connect_timeout_s)
         ctx.update(enforcer=enforcer, client=client, state=state)
         app.state.enforcer = enforcer
         log.warning("distillguard gateway ready: upstream %s, %d keys, state %s, %s",
@@ -236,7 +231,7 @@ def create_app(config: GatewayConfig) -> Router:
 
     async def proxy(request: Request, path: str) -> Response:
         enforcer: Enforcer = ctx["enforcer"]
-        client: httpx.AsyncClient = ctx["client"]
+        client: UpstreamClient = ctx["client"]
         if not config.upstream:
             return _error("not_found", message="This gateway runs without --upstream: only the guard and admin APIs are served.")
         policy = holder.get()
@@ -285,29 +280,26 @@ def create_app(config: GatewayConfig) -> Router:
         headers = {"Content-Type": "application/json", **upstream_auth}
         stream = bool(body.get("stream"))
         try:
-            upstream_request = client.build_request("POST", path, content=orjson.dumps(forward), headers=headers)
-            response = await client.send(upstream_request, stream=stream)
-        except httpx.TimeoutException as exc:
-            connect = isinstance(exc, httpx.ConnectTimeout)
-            code = "upstream_unavailable" if connect else "upstream_timeout"
+            response = await client.post(path, orjson.dumps(forward), headers)
+        except UpstreamTimeout as exc:
+            code = "upstream_unavailable" if exc.connect else "upstream_timeout"
             enforcer.metrics.inc("distillguard_upstream_errors_total", kind=code)
             await _finish(enforcer, draft, None, status_of(code), started)
             return _error(code, reference=request_id, retry_after=policy.retry_after_s)
-        except httpx.HTTPError:
+        except UpstreamError:
             enforcer.metrics.inc("distillguard_upstream_errors_total", kind="upstream_unavailable")
             await _finish(enforcer, draft, None, 502, started)
             return _error("upstream_unavailable", reference=request_id, retry_after=policy.retry_after_s)
         if not stream or response.status_code != 200 or "text/event-stream" not in response.headers.get("content-type", ""):
             try:
-                content = await response.aread() if stream else response.content
-            except httpx.HTTPError:
-                await response.aclose()
-                enforcer.metrics.inc("distillguard_upstream_errors_total", kind="upstream_unavailable")
-                await _finish(enforcer, draft, None, 502, started)
-                return _error("upstream_unavailable", reference=request_id, retry_after=policy.retry_after_s)
+                content = await response.aread()
+            except UpstreamError as exc:
+                code = "upstream_timeout" if isinstance(exc, UpstreamTimeout) else "upstream_unavailable"
+                enforcer.metrics.inc("distillguard_upstream_errors_total", kind=code)
+                await _finish(enforcer, draft, None, status_of(code), started)
+                return _error(code, reference=request_id, retry_after=policy.retry_after_s)
             finally:
-                if stream:
-                    await response.aclose()
+                await response.aclose()  # a no-op once read whole (the connection went back to the pool)
             try:
                 parsed = orjson.loads(content)
             except orjson.JSONDecodeError:
@@ -322,7 +314,7 @@ def create_app(config: GatewayConfig) -> Router:
         return StreamingResponse(_relay(enforcer, response, draft, verdict, policy, path == "chat/completions", started),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Request-Id": request_id})
 
-    async def _relay(enforcer: Enforcer, response: httpx.Response, draft: dict, verdict: Verdict, policy: Any, chat: bool,
+    async def _relay(enforcer: Enforcer, response: UpstreamResponse, draft: dict, verdict: Verdict, policy: Any, chat: bool,
                      started: float) -> AsyncIterator[bytes]:
         assembler = _StreamAssembler(chat)
         held: bytes | None = None  # the terminal `data: [DONE]`, released only once the event is durable
@@ -349,7 +341,7 @@ def create_app(config: GatewayConfig) -> Router:
                                 if verdict.degrade:
                                     raw_event = b"data: " + orjson.dumps(enforcer.degrade_response(obj, policy))
                         yield raw_event + b"\n\n"  # every other event goes out as soon as it is complete
-            except httpx.HTTPError:
+            except UpstreamError:
                 status = 502
                 enforcer.metrics.inc("distillguard_upstream_errors_total", kind="stream_broken")
             finally:
@@ -540,7 +532,7 @@ def create_app(config: GatewayConfig) -> Router:
     return app
 
 
-def _passthrough_headers(response: httpx.Response) -> dict[str, str]:
+def _passthrough_headers(response: UpstreamResponse) -> dict[str, str]:
     keep = ("openai-processing-ms", "retry-after", "x-ratelimit-remaining-requests")
     return {k: v for k, v in response.headers.items() if k.lower() in keep}
 
