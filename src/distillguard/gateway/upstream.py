@@ -87,13 +87,11 @@ class UpstreamResponse:
         if not data:
             if not self._got_bytes:
                 raise _Stale
-            try:
-                self._parser.feed_eof()  # a body delimited by the connection's end
-            except httptools.HttpParserError:
-                raise UpstreamError("the upstream closed the connection mid-response") from None
-            if not self._complete:
-                raise UpstreamError("the upstream closed the connection mid-response")
-            return
+            delimited = "content-length" in self.headers or "chunked" in self.headers.get("transfer-encoding", "")
+            if self._headers_done and not delimited:  # a body that ends with the connection
+                self._complete = True
+                return
+            raise UpstreamError("the upstream closed the connection mid-response")
         self._got_bytes = True
         try:
             self._parser.feed_data(data)
@@ -131,7 +129,8 @@ class UpstreamResponse:
         if self._released:
             return
         self._released = True
-        keep = reuse and self._complete and self._parser.should_keep_alive()
+        keep = reuse and self._complete and self._got_bytes and self._parser.should_keep_alive() and \
+            not self._conn.reader.at_eof()
         self._client._give_back(self._conn, keep)
 
 
