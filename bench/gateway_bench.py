@@ -438,8 +438,9 @@ def markdown(d: dict, command: str) -> str:
                        f"{v['cpu_ms_per_request']} | {v['statuses']} | {v['load']} |")
     if "micro" in d:
         out.append(f"\n## The gateway's own work per request, in process (`python -m bench.gateway_micro`; {d['micro']['load']})\n\n"
-                   "The ASGI app called directly with an in-memory upstream: no sockets, no server HTTP parsing; thread CPU time, "
-                   "which the machine's load does not inflate.\n\n"
+                   "The ASGI app called directly (no server sockets or HTTP parsing by uvicorn), its upstream a canned "
+                   "keep-alive server on loopback in another thread; CPU time of the one thread that runs the gateway's code "
+                   "(its socket system calls included), which the machine's load inflates far less than wall time.\n\n"
                    "| durability | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
                    "event-log syncs | mean sync ms |\n|---|---|---|---|---|---|---|---|")
         for mode, v in d["micro"].items():

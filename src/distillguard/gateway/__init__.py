@@ -16,6 +16,7 @@ Parts (each its own module):
 - `state`     overrides, holds, flags and token buckets: in-process, or Redis for replicas;
 - `eventlog`  the durable JSONL event log (group-committed fdatasync before the response's
               last byte is released, or `process` durability) and the restart path;
+- `upstream`  the client to the upstream (HTTP/1.1 keep-alive, httptools), lean on the hot path;
 - `workers`   `--workers N`: processes on one port sharing state over Redis and the bus;
 - `audit`     the SQLite audit trail;
 - `keys`      client API keys (sha256 only) -> account;
