@@ -52,3 +52,18 @@ def test_serving_while_the_scorer_is_restored(tmp_path, monkeypatch):
             assert admin.get("/admin/accounts/acct-mallory").json()["verdict"]["flagged"]
         with gw.client("mallory") as c:
             assert c.post("/v1/chat/completions", json=_probe(501)).status_code == 403
+
+
+def test_start_up_imports_no_framework_and_no_scorer():
+    """What a restart waits for before serving: the gateway's serving path must not pull in a web
+    framework, httpx, or the scorer's stack (scipy, datasketch: seconds of imports under load);
+    the scorer is imported by the background restore."""
+    import subprocess
+    import sys
+
+    code = ("import sys, distillguard.gateway.app, distillguard.gateway.cli, distillguard.gateway.enforcer\n"
+            "print(' '.join(m for m in ('fastapi', 'starlette', 'httpx', 'distillguard.replay.online', 'scipy', "
+            "'datasketch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"imported at start-up: {out.stdout.strip()}"
