@@ -53,9 +53,6 @@ class InFlight:
                 del self.by_account[account_id]
                 self._probes.pop(account_id, None)
 
-    def pending(self, account_id: str) -> list[ApiEvent]:
-        return [item.event for item in (self.by_account.get(account_id) or {}).values()]
-
     def assess(self, scorer: Any, event: ApiEvent, mode: str) -> tuple[float, list] | None:
         """(risk, findings) of the account with its in-flight requests and `event` folded in;
         None when the mode skips it (`in_flight`: only while the account has requests in flight)."""

@@ -1,13 +1,14 @@
-"""The durable event log: api-events as JSONL, group-committed with fsync.
+"""The durable event log: api-events as JSONL, group-committed with fdatasync.
 
-Guarantee: `append()` returns a future that completes only once the line is written and
-`fsync`ed. The gateway awaits it before it releases the *last* byte of a response (the whole
-body of a non-streamed response; the terminal `data: [DONE]` of a stream, while every other
-SSE event is relayed as it arrives). So every response a client received completely has its
-event on disk, even after `kill -9` or a power cut (a stream from an upstream that never sends
-`[DONE]` has nothing to hold back, and so no such guarantee). A response cut short by a crash may or may not be in the log (its client
-saw an incomplete response). Concurrent appends share one fdatasync (group commit: every line
-queued while the previous sync ran goes to disk with the next one).
+Guarantee: `append()` returns a future that completes only once the line is durable as the
+mode says (below). The gateway awaits it before it releases the *last* byte of a response (the
+whole body of a non-streamed response; the terminal `data: [DONE]` of a stream, while every
+other SSE event is relayed as it arrives). So every response a client received completely has
+its event in the log, even after `kill -9` (and, in `disk` mode, a power cut; a stream from an
+upstream that never sends `[DONE]` has nothing to hold back, and so no such guarantee). A
+response cut short by a crash may or may not be in the log (its client saw an incomplete
+response). Concurrent appends share one fdatasync (group commit: every line queued while the
+previous sync ran goes to disk with the next one).
 
 Durability modes (`durability`, the gateway's `--durability`):
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from distillguard.gateway.arrival import MODES as ARRIVAL_MODES
+
 ACTIONS = ("allow", "degrade", "throttle", "hold", "block")
 SEVERITY = {name: i for i, name in enumerate(ACTIONS)}
 DEFAULT_STRIP = ("logprobs", "top_logprobs", "logit_bias")
@@ -175,7 +177,7 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
             raise PolicyError(f"{source}: concurrency.{key}: expected a whole number >= 0 (0: no cap), got {value!r}")
         caps[key] = value
     arrival = data.get("arrival_scoring", "in_flight")
-    if arrival not in ("in_flight", "always", "off"):
+    if arrival not in ARRIVAL_MODES:
         raise PolicyError(f"{source}: arrival_scoring: expected in_flight, always or off, got {arrival!r}")
     return Policy(
         bands=tuple(bands),
