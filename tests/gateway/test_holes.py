@@ -161,3 +161,15 @@ def test_a_burst_without_a_cap_is_judged_as_if_sent_one_by_one(tmp_path):
         tmp_path, "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\nconcurrency: {per_account: 0, per_campaign: 0}\n")
     assert codes.count(200) <= sequential + 2, f"burst served {codes.count(200)}, one by one {sequential}"
     assert set(codes) <= {200, 403}
+
+
+def test_repeated_forwarded_for_lines_count_in_order(tmp_path):
+    """A trusted balancer that adds its own X-Forwarded-For line after the client's: the hops join
+    in order (RFC 9110), so the right-most untrusted hop is still the one the balancer saw."""
+    from distillguard.gateway.asgi import Request
+
+    scope = {"headers": [(b"x-forwarded-for", b"6.6.6.6"), (b"X-Forwarded-For", b"198.51.100.7"), (b"authorization", b"Bearer a"),
+                         (b"authorization", b"Bearer b")]}
+    headers = Request(scope, None).headers
+    assert headers["x-forwarded-for"] == "6.6.6.6, 198.51.100.7"
+    assert headers["authorization"] == "Bearer a, Bearer b"  # no valid token: refused, never either one

@@ -28,8 +28,13 @@ class Request:
     def __init__(self, scope: dict, receive: Callable[[], Awaitable[dict]], path_params: dict[str, str] | None = None) -> None:
         self.scope = scope
         self._receive = receive
-        # the last value of a repeated header wins, as in a dict built from the raw list
-        self.headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or ()}
+        headers: dict[str, str] = {}
+        for raw_key, raw_value in scope.get("headers") or ():
+            key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
+            # a repeated field means its values joined by commas (RFC 9110 5.3): X-Forwarded-For lines
+            # added by different hops keep their order, and two Authorization lines make no valid token
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        self.headers = headers
         self.path_params = path_params or {}
         self._query: dict[str, str] | None = None
 
