@@ -91,7 +91,7 @@ async def _run(events: list[dict], keys: dict[str, str], work: Path, durability:
     port, _ = _canned_upstream()
     app = create_app(GatewayConfig(upstream=f"http://127.0.0.1:{port}/v1", keys_path=str(work / "keys.yaml"),
                                    state_dir=str(work / "state"), admin_token=ADMIN, policy_path=str(work / "policy.yaml"),
-                                   durability=durability, restore_in_background=False))
+                                   durability=durability, restore_in_background=False, snapshot_every=0))
     startup: asyncio.Queue = asyncio.Queue()
     await startup.put({"type": "lifespan.startup"})
     sent: list[dict] = []

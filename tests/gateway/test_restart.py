@@ -67,3 +67,20 @@ def test_start_up_imports_no_framework_and_no_scorer():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"imported at start-up: {out.stdout.strip()}"
+
+
+def test_a_failed_background_snapshot_does_not_break_shutdown(tmp_path):
+    """A periodic snapshot that fails in its worker thread (logged) must not make close() raise;
+    close still writes its own snapshot."""
+    from distillguard.gateway.policy import PolicyHolder
+    from distillguard.gateway.state import MemoryState
+
+    enforcer = Enforcer.open(policy=PolicyHolder(None), state=MemoryState(), state_dir=tmp_path / "s")
+    from fractions import Fraction
+
+    enforcer.scorer.unsaveable = Fraction(1, 3)  # copied fine, refused by the data-only format (not distillguard's)
+    enforcer.snapshot_in_background()
+    enforcer._snapshot_job.exception(timeout=30)
+    del enforcer.scorer.unsaveable
+    enforcer.close()
+    assert (tmp_path / "s" / "snapshot.json").exists()

@@ -321,7 +321,7 @@ class Enforcer:
         if self.snapshot_dir is None or self.log_path is None or self.scorer is None:
             return
         if self._snapshot_job is not None:
-            self._snapshot_job.result()
+            concurrent.futures.wait([self._snapshot_job])  # its failure, if any, was logged when it ended
         try:
             offset, captured = self._snapshot_payload()
             write_snapshot(self.snapshot_dir / SNAPSHOT_NAME, captured)
@@ -337,7 +337,11 @@ class Enforcer:
             return
         self._since_snapshot = 0
         rotated = self._maybe_rotate()
-        offset, captured = self._snapshot_payload()
+        try:
+            offset, captured = self._snapshot_payload()
+        except Exception as exc:  # the request that triggered it must not fail: the next cadence retries
+            log.warning("could not capture the scorer snapshot: %s", exc)
+            return
         job = self._snapshot_pool.submit(write_snapshot, self.snapshot_dir / SNAPSHOT_NAME, captured)
         self._snapshot_job = job
 
