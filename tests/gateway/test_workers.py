@@ -16,7 +16,7 @@ import pytest
 from distillguard.gateway.eventlog import iter_events
 from distillguard.gateway.testing import ServerThread, fake_upstream, free_port
 
-from .conftest import ADMIN_TOKEN, CHAT, CLIENT_KEYS, UPSTREAM_KEY, write_keys
+from .conftest import ADMIN_TOKEN, CHAT, CLIENT_KEYS, UPSTREAM_KEY, wait_up, write_keys
 from .test_redis import REDIS, redis_url  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.slow,
@@ -34,15 +34,7 @@ def test_two_workers_share_one_port_blocks_and_detection(tmp_path, redis_url):  
                                  "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, "workers did not start"
-                time.sleep(0.1)
+            wait_up(url + "/healthz", proc)
             headers = {"Authorization": f"Bearer {CLIENT_KEYS['alice']}", "X-Forwarded-For": "203.0.113.10"}
             for i in range(40):  # a new connection each time: the kernel hands them to either worker
                 with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
