@@ -119,8 +119,12 @@ def _keys(events, path: Path) -> dict[str, str]:
 
 
 class Target:
-    def __init__(self, name: str, url: str, proc: subprocess.Popen | None, auth) -> None:
+    def __init__(self, name: str, url: str, proc: subprocess.Popen | None, auth, also: tuple = ()) -> None:
         self.name, self.url, self.proc, self.auth = name, url, proc, auth
+        self.also = also  # other processes whose CPU it uses (the workers' Redis)
+
+    def cpu_s(self) -> float:
+        return sum(_tree_cpu_s(p.pid) for p in (self.proc, *self.also))
 
 
 async def _load(target: Target, events, concurrency: int, deadline: float) -> tuple[list[float], dict[int, int], float]:
@@ -204,6 +208,29 @@ def _start_litellm(work: Path, up_url: str, env: dict) -> tuple[subprocess.Popen
     return proc, f"http://127.0.0.1:{port}"
 
 
+def _start_redis(work: Path) -> tuple[subprocess.Popen, str] | None:
+    """A private redis-server for the workers' shared state and bus (None when not installed)."""
+    import shutil
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        return None
+    port = _free_port()
+    proc = subprocess.Popen([exe, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(work), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis(port=port).ping()
+            return proc, f"redis://127.0.0.1:{port}/0"
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    _stop(proc)
+    return None
+
+
 def _stop(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -216,9 +243,9 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def _phase(target: Target, events, concurrency: int, cap_s: float) -> dict:
-    cpu0 = _tree_cpu_s(target.proc.pid) if target.proc else 0.0
+    cpu0 = target.cpu_s() if target.proc else 0.0
     lat, statuses, wall = asyncio.run(_load(target, events, concurrency, time.monotonic() + cap_s))
-    cpu = (_tree_cpu_s(target.proc.pid) - cpu0) if target.proc else None
+    cpu = (target.cpu_s() - cpu0) if target.proc else None
     return {"requests": len(lat), "rps": round(len(lat) / wall, 1), "p50_ms": _pct(lat, 0.5), "p99_ms": _pct(lat, 0.99),
             "statuses": {str(k): v for k, v in sorted(statuses.items())},
             "cpu_ms_per_request": round(1000 * cpu / len(lat), 3) if cpu is not None and lat else None, "load": _load_note()}
@@ -234,26 +261,37 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
     keys = _keys(events, work / "keys.yaml")
     # concurrency caps off: the load generator's 64 clients are not one harvesting account
     (work / "policy.yaml").write_text("concurrency: {per_account: 0, per_campaign: 0}\n")
-    up_port, gw_port = _free_port(), _free_port()
+    up_port = _free_port()
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY)
     upstream = subprocess.Popen([sys.executable, "-c",
                                  "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
                                  "from distillguard.gateway.server import fast_server_options; "
                                  f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
                                  "log_level='warning', access_log=False, **fast_server_options())"], env=env)
-    gateway = subprocess.Popen([sys.executable, "-m", "distillguard.cli", "gateway", "--upstream", f"http://127.0.0.1:{up_port}/v1",
-                                "--port", str(gw_port), "--keys", str(work / "keys.yaml"), "--policy", str(work / "policy.yaml"),
-                                "--state-dir", str(work / "state")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis = _start_redis(work)
+    variants = [("distillguard", []), ("distillguard process", ["--durability", "process"])]
+    if redis is not None:
+        variants.append(("distillguard 2 workers", ["--durability", "process", "--workers", "2", "--redis", redis[1], "--bus", redis[1]]))
+    gateways = []
+    for name, extra in variants:
+        gw_port = _free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "distillguard.cli", "gateway", "--upstream", f"http://127.0.0.1:{up_port}/v1",
+                                 "--port", str(gw_port), "--keys", str(work / "keys.yaml"), "--policy", str(work / "policy.yaml"),
+                                 "--state-dir", str(work / name.replace(" ", "-")), *extra], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        gateways.append((name, gw_port, proc))
     litellm = _start_litellm(work, f"http://127.0.0.1:{up_port}", env) if use_litellm else None
     data: dict = {"quick": quick, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                   "machine": f"{os.cpu_count()} cores shared by the load client, the upstream, both proxies and other jobs",
                   "load_at_start": _load_note()}
     try:
         _wait(f"http://127.0.0.1:{up_port}/_received", upstream)
-        _wait(f"http://127.0.0.1:{gw_port}/healthz", gateway)
-        targets = [Target("direct", f"http://127.0.0.1:{up_port}", upstream, lambda e: UPSTREAM_KEY),
-                   Target("distillguard", f"http://127.0.0.1:{gw_port}", gateway,
-                          lambda e: keys[e["account_id"]] if e else next(iter(keys.values())))]
+        targets = [Target("direct", f"http://127.0.0.1:{up_port}", upstream, lambda e: UPSTREAM_KEY)]
+        for name, gw_port, proc in gateways:
+            _wait(f"http://127.0.0.1:{gw_port}/healthz", proc)
+            targets.append(Target(name, f"http://127.0.0.1:{gw_port}", proc,
+                                  lambda e: keys[e["account_id"]] if e else next(iter(keys.values())),
+                                  also=(redis[0],) if "workers" in name else ()))
         if litellm is not None:
             _wait(litellm[1] + "/health/liveliness", litellm[0])
             targets.append(Target("litellm", litellm[1], litellm[0], lambda e: LITELLM_MASTER))
@@ -285,8 +323,12 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
                                            for t in targets}
             data["streaming"][str(gap)]["load"] = _load_note()
     finally:
-        for proc in (gateway, litellm[0] if litellm else None, upstream):
+        for proc in (*(g[2] for g in gateways), litellm[0] if litellm else None, upstream, redis[0] if redis else None):
             _stop(proc)
+    from bench.gateway_micro import micro
+
+    data["micro"] = {mode: micro(1000 if quick else 3000, mode) for mode in ("disk", "process")}
+    data["micro"]["load"] = _load_note()
     data["restart"] = restart_bench(work / "restart", restart_events, env)
     data["seconds"] = round(time.monotonic() - t_start, 1)
     _write(data, quick, restart_events, use_litellm)
@@ -355,7 +397,12 @@ def time_restart(state: Path, env: dict, tail: int = 2000) -> dict:
     try:
         _wait(f"http://127.0.0.1:{port}/healthz", proc, timeout=900)
         healthy_s = time.monotonic() - t0
-        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+        while True:  # serving already; the scorer is rebuilt in the background until restoring is 0
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+            if "distillguard_restoring 1" not in metrics:
+                break
+            time.sleep(0.05)
+        restored_s = time.monotonic() - t0
     finally:
         _stop(proc)
 
@@ -364,26 +411,44 @@ def time_restart(state: Path, env: dict, tail: int = 2000) -> dict:
 
     return {"log_events": existing + tail, "log_bytes": log.stat().st_size,
             "snapshot_bytes": (state / "snapshot.json").stat().st_size, "tail_events_replayed": gauge("distillguard_events_restored"),
-            "restore_s": gauge("distillguard_restore_seconds"), "start_to_healthy_s": round(healthy_s, 2), "load": _load_note()}
+            "restore_s": gauge("distillguard_restore_seconds"), "start_to_healthy_s": round(healthy_s, 2),
+            "start_to_scorer_restored_s": round(restored_s, 2), "load": _load_note()}
 
 
 def markdown(d: dict, command: str) -> str:
     out = [f"# Gateway benchmark (distillguard gateway vs LiteLLM proxy)\n",
            f"`{command}` — {d['date']}; {d['machine']}; {d['load_at_start']} at start. Fake upstream with zero model "
-           "time; traffic: the simulator's ordinary accounts, one key each; scorer, policy, audit and the fsynced "
-           "event log all active in the gateway; LiteLLM proxy 1.106.2 plain (no callback), one worker.\n"]
+           "time; traffic: the simulator's ordinary accounts, one key each; scorer, policy, audit and the event log all "
+           "active in the gateway (`distillguard`: --durability disk, fdatasync group commit before the last byte; "
+           "`process`: --durability process; `2 workers`: --workers 2 with a local Redis for shared state and the bus, "
+           "its CPU counted); LiteLLM proxy plain (no callback), one worker.\n"]
     lat = d["latency_1_client"]
     direct = lat["direct"]
     out.append(f"## Latency, 1 client ({d['latency_load']})\n\n| target | p50 ms | p99 ms | added p50 | added p99 |\n|---|---|---|---|---|")
     for name, v in lat.items():
         out.append(f"| {name} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - direct['p50_ms'], 3)} | "
                    f"{round(v['p99_ms'] - direct['p99_ms'], 3)} |")
-    out.append("\n## Throughput\n\n| clients | target | requests | req/s | p50 ms | p99 ms | CPU ms/request | statuses | load |\n"
-               "|---|---|---|---|---|---|---|---|---|")
+    out.append("\n## Throughput\n\n| clients | target | requests | req/s | x LiteLLM | p50 ms | p99 ms | CPU ms/request | statuses | load |\n"
+               "|---|---|---|---|---|---|---|---|---|---|")
     for level, per in d["throughput"].items():
+        base = (per.get("litellm") or {}).get("rps")
         for name, v in per.items():
-            out.append(f"| {level} | {name} | {v['requests']} | {v['rps']} | {v['p50_ms']} | {v['p99_ms']} | "
+            ratio = round(v["rps"] / base, 2) if base else ""
+            out.append(f"| {level} | {name} | {v['requests']} | {v['rps']} | {ratio} | {v['p50_ms']} | {v['p99_ms']} | "
                        f"{v['cpu_ms_per_request']} | {v['statuses']} | {v['load']} |")
+    if "micro" in d:
+        out.append(f"\n## The gateway's own work per request, in process (`python -m bench.gateway_micro`; {d['micro']['load']})\n\n"
+                   "The ASGI app called directly (no server sockets or HTTP parsing by uvicorn), its upstream a canned "
+                   "keep-alive server on loopback in another thread; CPU time of the one thread that runs the gateway's code "
+                   "(its socket system calls included), which the machine's load inflates far less than wall time.\n\n"
+                   "| durability | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
+                   "event-log syncs | mean sync ms |\n|---|---|---|---|---|---|---|---|")
+        for mode, v in d["micro"].items():
+            if mode == "load":
+                continue
+            out.append(f"| {mode} | {v['requests']} | {v['cpu_ms_per_request']} | {v['scorer_process_ms_per_request']} | "
+                       f"{v['scorer_precheck_ms_per_request']} | {v['gateway_without_scorer_ms_per_request']} | "
+                       f"{v['event_log_syncs']} | {v['event_log_sync_ms_mean']} |")
     out.append("\n## Streaming: per-token lag (arrival minus the upstream's send time)\n\n"
                "| ms/token | target | tokens | p50 ms | p99 ms | added p50 over direct |\n|---|---|---|---|---|---|")
     for gap, per in d["streaming"].items():
@@ -395,10 +460,10 @@ def markdown(d: dict, command: str) -> str:
         out.append(f"| | ({per['load']}) | | | | |")
     r = d["restart"]
     out.append(f"\n## Restart\n\nLog of {r['log_events']:,} events ({r['log_bytes'] / 1e6:.0f} MB), snapshot "
-               f"{r['snapshot_bytes'] / 1e6:.1f} MB taken {r['tail_events_replayed']:g} events before its end (the periodic "
-               f"snapshot, every 2000 events by default): **{r['start_to_healthy_s']} s** from process start to a healthy "
-               f"/healthz, of which {r['restore_s']} s restoring the scorer (snapshot load + tail replay; the rest is "
-               f"Python start-up and imports) ({r['load']})."
+               f"{r['snapshot_bytes'] / 1e6:.1f} MB taken {r['tail_events_replayed']:g} events before its end: "
+               f"**{r['start_to_healthy_s']} s** from process start to a healthy /healthz (serving; accounts flagged or "
+               f"blocked before stay refused from the decision store), {r.get('start_to_scorer_restored_s')} s to the scorer "
+               f"rebuilt in the background ({r['restore_s']} s of it loading the snapshot and replaying the tail) ({r['load']})."
                + (f" Set-up (not part of the restart): writing the log {r['setup_write_s']} s, scoring it to build the "
                   f"snapshot {r['setup_score_s']} s." if "setup_write_s" in r else "") + "\n")
     return "\n".join(out) + "\n"

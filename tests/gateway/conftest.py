@@ -90,3 +90,22 @@ def gateway(tmp_path):
 
 
 CHAT = {"model": "m", "messages": [{"role": "user", "content": "Explain photosynthesis briefly."}], "max_tokens": 50}
+
+
+def wait_up(url: str, proc, timeout_s: float = 60, log_path: Path | None = None, poll_s: float = 0.1) -> None:
+    """Until `url` answers 200, while `proc` (a server process we started) is still running."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log_path.read_text()[-3000:] if log_path is not None and log_path.exists() else ""
+            pytest.fail(f"{url} did not come up\n{tail}")
+        time.sleep(poll_s)

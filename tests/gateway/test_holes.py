@@ -130,19 +130,46 @@ def _served(gw, bodies, at_once: bool) -> list[int]:
     return codes
 
 
-def test_a_parallel_burst_gets_no_more_served_than_one_by_one_plus_the_cap(tmp_path):
-    """The same 60 extraction probes: sent one after another, then all at once against an upstream
-    that takes a second, so none completes before all have arrived."""
+def _one_by_one_then_at_once(tmp_path, policy: str, n: int = 60) -> tuple[int, list[int], list[dict]]:
+    """The same `n` extraction probes: sent one after another (count served), then all at once
+    against an upstream that takes a second, so none completes before all have arrived
+    (statuses, and the audit's concurrency refusals)."""
     from .test_policy import _probe
 
-    policy = "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\n"
     for sub in ("seq", "burst"):
         (tmp_path / sub).mkdir()
     with run_gateway(tmp_path / "seq", policy) as gw:
-        sequential = _served(gw, [_probe(i) for i in range(60)], at_once=False).count(200)
+        sequential = _served(gw, [_probe(i) for i in range(n)], at_once=False).count(200)
     with run_gateway(tmp_path / "burst", policy) as gw:
-        codes = _served(gw, [dict(_probe(i), model="slow-1") for i in range(60)], at_once=True)
+        codes = _served(gw, [dict(_probe(i), model="slow-1") for i in range(n)], at_once=True)
         refused = gw.enforcer.audit.query(action="concurrency", limit=100)
-    assert len(codes) == 60 and sequential < 52
+    assert len(codes) == n and sequential < n - 8
+    return sequential, codes, refused
+
+
+def test_a_parallel_burst_gets_no_more_served_than_one_by_one_plus_the_cap(tmp_path):
+    sequential, codes, refused = _one_by_one_then_at_once(tmp_path, "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\n")
     assert codes.count(200) <= sequential + 8, f"burst served {codes.count(200)}, one by one {sequential}"
     assert codes.count(429) and refused and "in flight" in refused[0]["reason"]
+
+
+def test_a_burst_without_a_cap_is_judged_as_if_sent_one_by_one(tmp_path):
+    """With the concurrency cap off, only the decision at arrival (the account's in-flight requests
+    folded in) stands between a parallel burst and the upstream: the burst must not get more served
+    than the same requests sent one after another, plus a request or two of scheduling slack."""
+    sequential, codes, _ = _one_by_one_then_at_once(
+        tmp_path, "reload_check_s: 0\ntrusted_proxies: [127.0.0.1]\nconcurrency: {per_account: 0, per_campaign: 0}\n")
+    assert codes.count(200) <= sequential + 2, f"burst served {codes.count(200)}, one by one {sequential}"
+    assert set(codes) <= {200, 403}
+
+
+def test_repeated_forwarded_for_lines_count_in_order(tmp_path):
+    """A trusted balancer that adds its own X-Forwarded-For line after the client's: the hops join
+    in order (RFC 9110), so the right-most untrusted hop is still the one the balancer saw."""
+    from distillguard.gateway.asgi import Request
+
+    scope = {"headers": [(b"x-forwarded-for", b"6.6.6.6"), (b"X-Forwarded-For", b"198.51.100.7"), (b"authorization", b"Bearer a"),
+                         (b"authorization", b"Bearer b")]}
+    headers = Request(scope, None).headers
+    assert headers["x-forwarded-for"] == "6.6.6.6, 198.51.100.7"
+    assert headers["authorization"] == "Bearer a, Bearer b"  # no valid token: refused, never either one

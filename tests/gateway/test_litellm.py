@@ -22,7 +22,7 @@ import pytest
 from distillguard.gateway.eventlog import iter_events
 from distillguard.gateway.testing import ServerThread, fake_upstream, free_port
 
-from .conftest import ADMIN_TOKEN, UPSTREAM_KEY
+from .conftest import ADMIN_TOKEN, UPSTREAM_KEY, wait_up
 from .test_policy import _probe
 
 LITELLM_PY = Path(os.environ.get("DISTILLGUARD_LITELLM_PYTHON",
@@ -68,16 +68,7 @@ def stack(tmp_path):
                                      "--port", str(port), "--num_workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
             url = f"http://127.0.0.1:{port}"
             try:
-                deadline = time.monotonic() + 120
-                while True:
-                    try:
-                        if httpx.get(url + "/health/liveliness", timeout=2).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("LiteLLM proxy did not start:\n" + (tmp_path / "litellm.log").read_text()[-3000:])
-                    time.sleep(0.5)
+                wait_up(url + "/health/liveliness", proc, 120, tmp_path / "litellm.log", poll_s=0.5)
                 yield url, guard_app, up, tmp_path
             finally:
                 proc.send_signal(signal.SIGTERM)

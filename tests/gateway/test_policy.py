@@ -53,6 +53,7 @@ def test_decide_combines_rules():
     ({"fail_mode": "sideways"}, "fail_mode"),
     ({"throttle": {"account": {"rate_per_s": -1}}}, "rate_per_s"),
     ({"bogus": 1}, "unknown key(s) bogus"),
+    ({"arrival_scoring": "sometimes"}, "arrival_scoring"),
 ])
 def test_policy_errors_name_the_field(doc, fragment):
     with pytest.raises(PolicyError, match=None) as info:

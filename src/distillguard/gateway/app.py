@@ -1,4 +1,4 @@
-"""The gateway's HTTP side: proxy, admin API and metrics (FastAPI).
+"""The gateway's HTTP side: proxy, admin API and metrics (raw ASGI, see `asgi`).
 
 Proxied (client API key as `Authorization: Bearer <key>`, see `keys`):
     POST /v1/chat/completions, POST /v1/completions   streaming (SSE) or not
@@ -27,8 +27,8 @@ used by the LiteLLM callback, see litellm_hook):
 Open: GET /healthz.
 """
 
-# No `from __future__ import annotations`: FastAPI must resolve the annotations of handlers
-# defined inside functions (Request would otherwise become a query parameter).
+from __future__ import annotations
+
 import asyncio
 import hmac
 import logging
@@ -40,12 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator
 
-import httpx
 import orjson
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from distillguard.events.model import EventError, parse_event
+from distillguard.gateway.asgi import JSONResponse, PlainTextResponse, Request, Response, Router, StreamingResponse, TooLarge
 from distillguard.gateway.clientip import client_ip
 from distillguard.gateway.decisions import DecisionStore
 from distillguard.gateway.cohort import CohortAssigner
@@ -54,6 +52,7 @@ from distillguard.gateway.errors import error_body, status_of
 from distillguard.gateway.keys import KeyStore, bearer
 from distillguard.gateway.policy import PolicyHolder
 from distillguard.gateway.state import make_state
+from distillguard.gateway.upstream import UpstreamClient, UpstreamError, UpstreamResponse, UpstreamTimeout
 
 log = logging.getLogger("distillguard.gateway")
 
@@ -80,6 +79,8 @@ class GatewayConfig:
     redis_timeout_s: float = 0.05  # per Redis call; past it the circuit breaker decides locally (see state)
     bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
+    durability: str = "disk"  # event log: "disk" (fdatasync before the last byte) or "process" (see eventlog)
+    restore_in_background: bool = True  # serve while the scorer is rebuilt after a restart (see Enforcer.open)
 
 
 def _error(code: str, *, reference: str | None = None, param: str | None = None, message: str | None = None,
@@ -90,21 +91,11 @@ def _error(code: str, *, reference: str | None = None, param: str | None = None,
     return JSONResponse(error_body(code, message, param, reference), status_code=status_of(code), headers=headers)
 
 
-class _TooLarge(Exception):
-    pass
+_TooLarge = TooLarge
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await request.body(limit)
 
 
 class _StreamAssembler:
@@ -165,7 +156,7 @@ def _sse_data(event: bytes) -> bytes | None:
     return None
 
 
-def create_app(config: GatewayConfig) -> FastAPI:
+def create_app(config: GatewayConfig) -> Router:
     keys = KeyStore.load(config.keys_path) if config.keys_path else KeyStore({})
     holder = PolicyHolder(config.policy_path)
     admin_token = config.admin_token.encode()
@@ -179,7 +170,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     ctx: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: Router):
         Path(config.state_dir).mkdir(parents=True, exist_ok=True)
         state = make_state(config.redis_url, store=DecisionStore(Path(config.state_dir) / "decisions.sqlite"),
                            timeout_s=config.redis_timeout_s)
@@ -193,19 +184,21 @@ def create_app(config: GatewayConfig) -> FastAPI:
         enforcer = Enforcer.open(policy=holder, state=state, state_dir=Path(config.state_dir),
                                  events_log=Path(config.events_log) if config.events_log else None,
                                  scorer_config=config.scorer_config, snapshot_every=config.snapshot_every, bus=bus,
-                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments)
+                                 rotate_bytes=config.rotate_bytes, retain_segments=config.retain_segments,
+                                 durability=config.durability, background=config.restore_in_background)
         enforcer.attach_bus(asyncio.get_running_loop())
-        await enforcer.publish_restored_flags()
+        if enforcer.restoring:
+            enforcer.start_restore(asyncio.get_running_loop())
+        else:
+            await enforcer.publish_restored_flags()
         policy = holder.get()
-        client = httpx.AsyncClient(
-            base_url=(config.upstream or "http://upstream.invalid").rstrip("/") + "/",
-            limits=httpx.Limits(max_connections=config.max_connections, max_keepalive_connections=config.max_connections),
-            timeout=httpx.Timeout(policy.upstream_timeout_s, connect=policy.upstream_connect_timeout_s),
-        )
+        client = UpstreamClient(config.upstream or "http://upstream.invalid", max_connections=config.max_connections,
+                                timeout_s=policy.upstream_timeout_s, connect_timeout_s=policy.upstream_connect_timeout_s)
         ctx.update(enforcer=enforcer, client=client, state=state)
         app.state.enforcer = enforcer
-        log.warning("distillguard gateway ready: upstream %s, %d keys, state %s, %d events restored from the log",
-                    config.upstream, len(keys), state.kind, enforcer.restored_events)
+        log.warning("distillguard gateway ready: upstream %s, %d keys, state %s, %s",
+                    config.upstream, len(keys), state.kind, "restoring the scorer in the background" if enforcer.restoring
+                    else f"{enforcer.restored_events} events restored from the log")
         try:
             yield
         finally:
@@ -215,7 +208,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
             enforcer.close()
             await state.close()
 
-    app = FastAPI(title="distillguard gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = Router(lifespan=lifespan)
 
     def admin_ok(request: Request) -> bool:
         token = bearer(request.headers.get("authorization"))
@@ -231,13 +224,14 @@ def create_app(config: GatewayConfig) -> FastAPI:
         return JSONResponse(error_body("invalid_api_key", "Admin endpoints need 'Authorization: Bearer <admin token>'."),
                             status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
-    @app.get("/healthz")
-    async def healthz() -> dict:
-        return {"ok": True}
+    @app.route("GET", "/healthz")
+    async def healthz(request: Request) -> dict:
+        enforcer = ctx.get("enforcer")
+        return {"ok": True, "restoring": bool(enforcer and enforcer.restoring)}
 
     async def proxy(request: Request, path: str) -> Response:
         enforcer: Enforcer = ctx["enforcer"]
-        client: httpx.AsyncClient = ctx["client"]
+        client: UpstreamClient = ctx["client"]
         if not config.upstream:
             return _error("not_found", message="This gateway runs without --upstream: only the guard and admin APIs are served.")
         policy = holder.get()
@@ -263,7 +257,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         draft = {
             "request_id": request_id, "ts": now_iso(), "account_id": info.account_id, "org_id": info.org_id,
             "api_key_id": info.key_id,
-            "ip": client_ip(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+            "ip": client_ip(request.client_host, request.headers.get("x-forwarded-for"),
                             policy.trusted_networks),
             "user_agent": request.headers.get("user-agent"), "endpoint": "/v1/" + path,
             "model": body.get("model") if isinstance(body.get("model"), str) else None, "request": body,
@@ -286,29 +280,26 @@ def create_app(config: GatewayConfig) -> FastAPI:
         headers = {"Content-Type": "application/json", **upstream_auth}
         stream = bool(body.get("stream"))
         try:
-            upstream_request = client.build_request("POST", path, content=orjson.dumps(forward), headers=headers)
-            response = await client.send(upstream_request, stream=stream)
-        except httpx.TimeoutException as exc:
-            connect = isinstance(exc, httpx.ConnectTimeout)
-            code = "upstream_unavailable" if connect else "upstream_timeout"
+            response = await client.post(path, orjson.dumps(forward), headers)
+        except UpstreamTimeout as exc:
+            code = "upstream_unavailable" if exc.connect else "upstream_timeout"
             enforcer.metrics.inc("distillguard_upstream_errors_total", kind=code)
             await _finish(enforcer, draft, None, status_of(code), started)
             return _error(code, reference=request_id, retry_after=policy.retry_after_s)
-        except httpx.HTTPError:
+        except UpstreamError:
             enforcer.metrics.inc("distillguard_upstream_errors_total", kind="upstream_unavailable")
             await _finish(enforcer, draft, None, 502, started)
             return _error("upstream_unavailable", reference=request_id, retry_after=policy.retry_after_s)
         if not stream or response.status_code != 200 or "text/event-stream" not in response.headers.get("content-type", ""):
             try:
-                content = await response.aread() if stream else response.content
-            except httpx.HTTPError:
-                await response.aclose()
-                enforcer.metrics.inc("distillguard_upstream_errors_total", kind="upstream_unavailable")
-                await _finish(enforcer, draft, None, 502, started)
-                return _error("upstream_unavailable", reference=request_id, retry_after=policy.retry_after_s)
+                content = await response.aread()
+            except UpstreamError as exc:
+                code = "upstream_timeout" if isinstance(exc, UpstreamTimeout) else "upstream_unavailable"
+                enforcer.metrics.inc("distillguard_upstream_errors_total", kind=code)
+                await _finish(enforcer, draft, None, status_of(code), started)
+                return _error(code, reference=request_id, retry_after=policy.retry_after_s)
             finally:
-                if stream:
-                    await response.aclose()
+                await response.aclose()  # a no-op once read whole (the connection went back to the pool)
             try:
                 parsed = orjson.loads(content)
             except orjson.JSONDecodeError:
@@ -323,7 +314,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         return StreamingResponse(_relay(enforcer, response, draft, verdict, policy, path == "chat/completions", started),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Request-Id": request_id})
 
-    async def _relay(enforcer: Enforcer, response: httpx.Response, draft: dict, verdict: Verdict, policy: Any, chat: bool,
+    async def _relay(enforcer: Enforcer, response: UpstreamResponse, draft: dict, verdict: Verdict, policy: Any, chat: bool,
                      started: float) -> AsyncIterator[bytes]:
         assembler = _StreamAssembler(chat)
         held: bytes | None = None  # the terminal `data: [DONE]`, released only once the event is durable
@@ -350,7 +341,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                                 if verdict.degrade:
                                     raw_event = b"data: " + orjson.dumps(enforcer.degrade_response(obj, policy))
                         yield raw_event + b"\n\n"  # every other event goes out as soon as it is complete
-            except httpx.HTTPError:
+            except UpstreamError:
                 status = 502
                 enforcer.metrics.inc("distillguard_upstream_errors_total", kind="stream_broken")
             finally:
@@ -369,10 +360,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
         async def handler(request: Request, _path: str = path) -> Response:
             return await proxy(request, _path)
 
-        app.add_api_route(route, handler, methods=["POST"], include_in_schema=False)
+        app.route("POST", route)(handler)
 
     # -- guard API: enforcement for another proxy (the LiteLLM callback) -------------------
-    @app.post("/guard/check")
+    @app.route("POST", "/guard/check")
     async def guard_check(request: Request):
         """Decide on a request another proxy is about to forward. Body: the api-event so far
         (account_id, org_id, api_key_id, ip, user_agent, endpoint, model, request, account).
@@ -410,7 +401,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                                      "drop_reasoning": policy.drop_reasoning}
         return out
 
-    @app.post("/guard/event")
+    @app.route("POST", "/guard/event")
     async def guard_event(request: Request):
         """Report the completed api-event of a request that /guard/check allowed; durable when this returns."""
         if not guard_ok(request):
@@ -430,11 +421,13 @@ def create_app(config: GatewayConfig) -> FastAPI:
         return {"ok": True, "request_id": body["request_id"]}
 
     # -- admin ------------------------------------------------------------------------
-    @app.get("/admin/accounts/{account_id}")
-    async def admin_account(account_id: str, request: Request):
+    @app.route("GET", "/admin/accounts/{account_id}")
+    async def admin_account(request: Request):
+        account_id = request.path_params["account_id"]
         if not admin_ok(request):
             return unauthorized()
         enforcer: Enforcer = ctx["enforcer"]
+        await enforcer.restored()  # an analyst sees the rebuilt scorer, not the gap while it loads
         override, shared = await ctx["state"].account(account_id)
         queue = {item["account_id"]: item for item in await ctx["state"].review_queue()}
         view = enforcer.account_view(account_id)
@@ -443,15 +436,16 @@ def create_app(config: GatewayConfig) -> FastAPI:
                 "shared_flag": shared, "state_healthy": ctx["state"].healthy, "in_review_queue": account_id in queue, **view,
                 "audit": enforcer.audit.query(limit=20, account_id=account_id)}
 
-    @app.get("/admin/review-queue")
+    @app.route("GET", "/admin/review-queue")
     async def admin_review(request: Request):
         if not admin_ok(request):
             return unauthorized()
         items = sorted(await ctx["state"].review_queue(), key=lambda item: -float(item.get("risk") or 0))
         return {"items": items, "count": len(items)}
 
-    @app.post("/admin/accounts/{account_id}/override")
-    async def admin_override(account_id: str, request: Request):
+    @app.route("POST", "/admin/accounts/{account_id}/override")
+    async def admin_override(request: Request):
+        account_id = request.path_params["account_id"]
         if not admin_ok(request):
             return unauthorized()
         try:
@@ -489,7 +483,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         enforcer.metrics.inc("distillguard_overrides_total", action=action)
         return {"account_id": account_id, "override": action, "expires_at": expires_at, "ok": True}
 
-    @app.get("/admin/audit")
+    @app.route("GET", "/admin/audit")
     async def admin_audit(request: Request):
         # query parameters are read here, after the token check, so an anonymous caller learns nothing
         if not admin_ok(request):
@@ -508,7 +502,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                                            action=query.get("action") or None, before_id=numbers["before_id"])
         return {"audit": rows, "count": len(rows)}
 
-    @app.get("/admin/policy")
+    @app.route("GET", "/admin/policy")
     async def admin_policy(request: Request):
         if not admin_ok(request):
             return unauthorized()
@@ -517,7 +511,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                 "last_error": holder.last_error, "fail_mode": policy.fail_mode,
                 "bands": [{"name": b.name, "min_risk": b.min_risk, "actions": list(b.actions)} for b in policy.bands]}
 
-    @app.get("/metrics")
+    @app.route("GET", "/metrics")
     async def metrics(request: Request):
         if not admin_ok(request):
             return unauthorized()
@@ -531,13 +525,14 @@ def create_app(config: GatewayConfig) -> FastAPI:
             "distillguard_policy_reload_errors": holder.reload_errors,
             "distillguard_events_restored": enforcer.restored_events,
             "distillguard_restore_seconds": round(enforcer.restore_seconds, 3),
+            "distillguard_restoring": int(enforcer.restoring),
         }
         return PlainTextResponse(enforcer.metrics.render(gauges), media_type="text/plain; version=0.0.4")
 
     return app
 
 
-def _passthrough_headers(response: httpx.Response) -> dict[str, str]:
+def _passthrough_headers(response: UpstreamResponse) -> dict[str, str]:
     keep = ("openai-processing-ms", "retry-after", "x-ratelimit-remaining-requests")
     return {k: v for k, v in response.headers.items() if k.lower() in keep}
 

@@ -27,6 +27,24 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _lock_state_dir(state_dir: Path):
+    """One gateway per state folder: two would interleave one event log and wait on each other's
+    SQLite locks. The lock is the kernel's (flock), so it goes with the process, even on kill -9."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Unix: no check
+        return None
+    import os
+
+    handle = os.fdopen(os.open(state_dir / "gateway.lock", os.O_WRONLY | os.O_CREAT, 0o600), "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        _fail(f"--state-dir {state_dir}: another gateway is running on it (it holds {state_dir / 'gateway.lock'})")
+    return handle
+
+
 def register(app: typer.Typer) -> None:
     @app.command("gateway", help=HELP, no_args_is_help=True)
     def gateway(
@@ -43,6 +61,9 @@ def register(app: typer.Typer) -> None:
         rotate_mb: float = typer.Option(1024.0, "--log-rotate-mb", help="Start a new event-log segment (STATE_DIR/events.<time>-<n>.jsonl) once the log reaches this many MB, at the next snapshot. 0: never rotate. Replay segments in name order, then events.jsonl."),
         retain: int = typer.Option(10, "--log-retain", help="Rotated event-log segments to keep (the oldest beyond this are deleted once a newer snapshot covers them)."),
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
+        workers: int = typer.Option(1, "--workers", help="Gateway processes accepting on the one port (one core each). Above 1 needs --redis and --bus: the workers share blocks, buckets and detection through them; each keeps its files in STATE_DIR/worker-<k>."),
+        listen_fd: Optional[int] = typer.Option(None, "--listen-fd", hidden=True, help="(internal) serve on this inherited listening socket: a worker of --workers."),
+        durability: str = typer.Option("disk", "--durability", help="When a response may complete: 'disk' (default) once its event is fdatasynced (survives kill -9 and power cuts; one disk flush per group of concurrent responses on the request path), or 'process' once the event is written to the OS (survives kill -9 and gateway crashes; an OS crash or power cut can lose the last 0.1 s of events; no disk flush on the request path)."),
         snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
         import os
@@ -60,6 +81,12 @@ def register(app: typer.Typer) -> None:
             _fail("--log-rotate-mb and --log-retain must be 0 or more")
         if rotate_mb and not snapshot_every:
             _fail("--log-rotate-mb needs --snapshot-every above 0 (a segment is closed at a snapshot)")
+        if not 1 <= workers <= 256:
+            _fail(f"--workers must be between 1 and 256, got {workers}")
+        if workers > 1 and not (redis and bus):
+            _fail("--workers above 1 needs --redis and --bus: the workers share blocks, buckets and detection through them")
+        if durability not in ("disk", "process"):
+            _fail(f"--durability must be disk or process, got {durability!r}")
         if snapshot_every < 0:
             _fail(f"--snapshot-every must be 0 or more, got {snapshot_every}")
         if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
@@ -87,6 +114,7 @@ def register(app: typer.Typer) -> None:
             state_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _fail(f"--state-dir {state_dir}: {exc.strerror}")
+        state_lock = _lock_state_dir(state_dir)  # held while this process runs
         token = os.environ.get("DISTILLGUARD_ADMIN_TOKEN")
         if not token:
             token_file = state_dir / "admin-token"
@@ -99,6 +127,20 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"admin token: read it from {token_file} (or set DISTILLGUARD_ADMIN_TOKEN)", err=True)
         if len(token) < 16:
             _fail("DISTILLGUARD_ADMIN_TOKEN must be at least 16 characters")
+        if workers > 1:
+            import sys
+
+            from distillguard.gateway.workers import supervise
+
+            typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}, {workers} workers",
+                       err=True)
+            try:
+                argv = sys.argv[1:]
+                argv = argv[1:] if argv[:1] == ["gateway"] else argv  # `distillguard gateway ...` or `-m distillguard.gateway ...`
+                status = supervise(argv, workers, host, port, state_dir, dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=token))
+            except OSError as exc:
+                _fail(f"cannot listen on {host}:{port}: {exc.strerror}")
+            raise typer.Exit(status)
 
         import uvicorn
 
@@ -109,8 +151,12 @@ def register(app: typer.Typer) -> None:
             upstream=upstream, keys_path=str(keys) if keys else None, state_dir=str(state_dir), admin_token=token,
             policy_path=str(policy) if policy else None, events_log=str(events_log) if events_log else None,
             redis_url=redis, redis_timeout_s=redis_timeout_ms / 1000.0, bus_url=bus, scorer_config=str(scorer_config) if scorer_config else None, snapshot_every=snapshot_every,
-            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain))
-        typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
+            rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain, durability=durability))
+        if listen_fd is None:
+            typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
+        where = {"fd": listen_fd} if listen_fd is not None else {"host": host, "port": port}
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
-        uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
-                    proxy_headers=False, **fast_server_options())
+        uvicorn.run(app_, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
+                    proxy_headers=False, **where, **fast_server_options())
+        if state_lock is not None:
+            state_lock.close()

@@ -11,9 +11,10 @@ Everything runs on the event loop thread; scorer calls are synchronous so the sc
 order is the log's order (with a bus, the bus's order: see `replicas`).
 
 Arrival and completion: the decision is taken at arrival from the account's state so far (and
-its linked campaign's), and the event is folded into the scorer when the response ends. What a
-parallel burst could gain from that gap is bounded by the concurrency cap (`concurrency` in the
-policy): requests beyond it are refused with 429 until earlier ones complete and are scored.
+its linked campaign's) with the account's requests still in flight and this one folded into a
+private copy (`arrival`), and the event is folded into the scorer itself when the response ends
+(so the log's order is the scorer's). The concurrency cap (`concurrency` in the policy) bounds
+what is in flight at once: requests beyond it are refused with 429 until earlier ones complete.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import asyncio
 import logging
 import math
 import concurrent.futures
+import functools
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,7 @@ from typing import Any
 import orjson
 
 from distillguard.events.model import ApiEvent, parse_event
+from distillguard.gateway.arrival import InFlight
 from distillguard.gateway.audit import AuditLog
 from distillguard.gateway.eventlog import EventLog, archive_name, iter_events, segments
 from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
@@ -38,6 +42,7 @@ from distillguard.gateway.snapshot import capture, read_snapshot, write_snapshot
 log = logging.getLogger("distillguard.gateway")
 
 SNAPSHOT_NAME = "snapshot.json"  # data only (see gateway.snapshot); an old snapshot.pkl is never read
+RESTORING_IN_FLIGHT = 2  # per account while the scorer is rebuilt after a restart
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
@@ -109,17 +114,25 @@ class Enforcer:
         self._snapshot_job: concurrent.futures.Future | None = None
         self.in_flight: dict[str, int] = {}  # "acct:<id>" / "camp:<id>" -> admitted requests not yet complete()d
         self._admitted: dict[str, tuple[tuple[str, ...], float]] = {}  # request_id -> (in_flight keys, admitted at)
+        self.arrivals = InFlight()  # admitted requests' events, judged with each new arrival (see arrival)
         self._next_purge = 0.0
         self.bus: Any = None  # replicas.BusLink when replicas share one event stream
         self.bus_fed = 0  # the last bus offset the scorer has processed
         self._settling: dict[str, asyncio.Future] = {}  # request_id -> resolved once back from the bus and scored
         self.settle_timeout_s = 0.25
+        self.restoring = False  # the scorer is being rebuilt in a thread (see open(background=True))
+        self._restore_job: Any = None
+        self._restore_thread: threading.Thread | None = None
+        self._restore_result: Any = None
+        self._restored_event: asyncio.Event | None = None
+        self._backlog: list[dict[str, Any]] = []  # events completed while restoring, scored once restored
+        self._opened_at = time.perf_counter()
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
     def open(cls, *, policy: PolicyHolder, state: Any, state_dir: Path, events_log: Path | None = None,
              scorer_config: str | None = None, snapshot_every: int = 0, bus: Any = None, rotate_bytes: int = 0,
-             retain_segments: int = 10) -> "Enforcer":
+             retain_segments: int = 10, durability: str = "disk", background: bool = False) -> "Enforcer":
         """Open the log and audit under `state_dir` and rebuild the scorer: the latest snapshot (written
         at clean shutdown and, with `snapshot_every`, every that many events) plus the log's tail after
         it, else a replay of the whole log. Exact either way: the log is append-only and in scoring order.
@@ -127,15 +140,94 @@ class Enforcer:
         offset belongs to (by inode), so a crash between a rotation and the next snapshot replays the
         archive's tail and everything after it.
         With a `bus` (replicas, see `replicas`) the bus is the scoring order: the snapshot's bus offset
-        plus the bus after it."""
-        from distillguard.replay.online import OnlineScorer
+        plus the bus after it.
 
+        `background` (without a bus): return at once and rebuild the scorer in a thread once
+        `start_restore()` is called, serving meanwhile (see `check`: while restoring, accounts flagged
+        or blocked before the restart stay refused from the decision store, others are served with
+        at most `RESTORING_IN_FLIGHT` requests in flight and scored once the scorer is back, in order)."""
         opened = time.perf_counter()
         state_dir.mkdir(parents=True, exist_ok=True)
-        log_path = events_log or state_dir / "events.jsonl"
-        eventlog = EventLog(log_path)
-        scorer, offset, extra = None, 0, {}
+        log_path = Path(events_log or state_dir / "events.jsonl")
+        eventlog = EventLog(log_path, durability=durability)
+        audit = AuditLog(state_dir / "audit.sqlite")
+        self = cls(policy=policy, state=state, audit=audit, eventlog=eventlog, scorer=None, snapshot_dir=state_dir,
+                   snapshot_every=snapshot_every)
+        self.rotate_bytes, self.retain_segments = rotate_bytes, retain_segments
         segs = segments(log_path)
+        self._generation = len(segs) - 1
+        self.log_path = log_path
+        self.bus = bus
+        self._opened_at = opened
+        self._last_ts = _last_ts_of(log_path)  # new events never go before what is logged, restored or not
+        job = functools.partial(self._rebuild, state_dir, segs, eventlog.offset, scorer_config)
+        if background and bus is None:
+            self.restoring = True
+            self._restore_job = job
+            return self
+        self._install(job())
+        return self
+
+    def start_restore(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Rebuild the scorer in a thread; the loop installs it and scores what completed meanwhile."""
+        if self._restore_job is None:
+            return
+        job, self._restore_job = self._restore_job, None
+        self._restored_event = asyncio.Event()
+
+        def run() -> None:
+            try:
+                result = job()
+            except BaseException as exc:  # noqa: BLE001 - reported on the loop
+                result = exc
+            self._restore_result = result
+            try:
+                loop.call_soon_threadsafe(self._install_from_thread)
+            except RuntimeError:  # the loop is closed (shutdown during restore): close() installs it
+                pass
+
+        self._restore_thread = threading.Thread(target=run, name="dg-restore", daemon=True)
+        self._restore_thread.start()
+
+    def _install_from_thread(self) -> None:
+        if self.restoring:
+            self._install_result_now()
+            flags = asyncio.ensure_future(self.publish_restored_flags())
+            flags.add_done_callback(lambda f: f.exception())
+
+    def _install_result_now(self) -> None:
+        result = self._restore_result
+        if isinstance(result, BaseException):
+            log.error("scorer restore failed (%s); starting from an empty scorer", type(result).__name__)
+            self.metrics.inc("distillguard_scorer_failures_total", stage="restore")
+            result = (self._fresh_scorer(None), {}, 0, 0)
+        self._install(result)
+
+    async def restored(self, timeout_s: float = 120.0) -> None:
+        """Wait until the scorer is back (at once when it is)."""
+        if self.restoring and self._restored_event is not None:
+            try:
+                await asyncio.wait_for(self._restored_event.wait(), timeout_s)
+            except asyncio.TimeoutError:
+                pass
+
+    @staticmethod
+    def _fresh_scorer(scorer_config: str | None) -> Any:
+        from distillguard.replay.online import OnlineScorer
+
+        if scorer_config:
+            from distillguard.detectors.registry import load_config
+
+            return OnlineScorer(config=load_config(scorer_config))
+        return OnlineScorer()
+
+    def _rebuild(self, state_dir: Path, segs: list[Path], stop_at: int, scorer_config: str | None) -> tuple:
+        """(scorer, snapshot extras, events replayed, bus offset): the snapshot plus what follows it in
+        the log, up to `stop_at` in the current file (what was logged when the gateway opened)."""
+        from distillguard.replay.online import OnlineScorer
+
+        bus, log_path, eventlog = self.bus, self.log_path, self.eventlog
+        scorer, extra = None, {}
         plan: list[tuple[Path, int]] = [(seg, 0) for seg in segs]  # what to replay after the snapshot
         snap = state_dir / SNAPSHOT_NAME
         if snap.exists():
@@ -144,8 +236,8 @@ class Enforcer:
                 if bus is not None:
                     fits = info.get("bus") == bus.identity
                 else:
-                    start = _segment_of(info, segs, Path(log_path), eventlog) if info.get("bus") is None and \
-                        info["log"] == str(Path(log_path).resolve()) else None
+                    start = _segment_of(info, segs, log_path, eventlog) if info.get("bus") is None and \
+                        info["log"] == str(log_path.resolve()) else None
                     fits = start is not None
                     if fits:
                         plan = [(segs[start], int(info["offset"]))] + [(seg, 0) for seg in segs[start + 1:]]
@@ -153,46 +245,53 @@ class Enforcer:
                     scorer = OnlineScorer.__new__(OnlineScorer)
                     scorer.__dict__.update(info["scorer"])
                     scorer.__dict__.setdefault("_campaign_flag_of", {})
-                    offset, extra = int(info["offset"]), info
+                    extra = info
             except Exception as exc:  # unreadable, forbidden content, or another version: replay the log instead
                 log.warning("ignoring scorer snapshot (%s); replaying the event log", type(exc).__name__)
-                scorer, offset, extra = None, 0, {}
+                scorer, extra = None, {}
         if scorer is None:
-            if scorer_config:
-                from distillguard.detectors.registry import load_config
-
-                scorer = OnlineScorer(config=load_config(scorer_config))
-            else:
-                scorer = OnlineScorer()
-        audit = AuditLog(state_dir / "audit.sqlite")
-        self = cls(policy=policy, state=state, audit=audit, eventlog=eventlog, scorer=scorer, snapshot_dir=state_dir,
-                   snapshot_every=snapshot_every)
-        self.rotate_bytes, self.retain_segments = rotate_bytes, retain_segments
-        self._generation = len(segs) - 1
-        self.log_path = Path(log_path)
-        self.last = dict(extra.get("last") or {})
-        self._last_ts = extra.get("last_ts") or ""
-        self.snapshot_offset = offset
-        self.bus = bus
+            scorer = self._fresh_scorer(scorer_config)
+        last = dict(extra.get("last") or {})
+        replayed = 0
         if bus is not None:
-            self.bus_fed = int(extra.get("bus_offset") or 0)
+            bus_fed = int(extra.get("bus_offset") or 0)
 
             def feed(raw: dict[str, Any]) -> None:
-                self._process(parse_event(raw))
-                self._last_ts = max(self._last_ts, raw.get("ts") or "")
+                event = parse_event(raw)
+                last[event.account_id] = scorer.process(event)
+                self._last_ts = max(self._last_ts, raw.get("ts") or "")  # a bus restore runs on the caller's thread
 
-            self.restored_events = bus.catch_up(self.bus_fed, feed)
-            self.bus_fed = bus.offset
-        else:
-            for seg, start_at in plan:
-                if not seg.exists():
-                    continue
-                for _, raw in iter_events(seg, start_at):
-                    self._process(parse_event(raw))
-                    self._last_ts = max(self._last_ts, raw.get("ts") or "")
-                    self.restored_events += 1
-        self.restore_seconds = time.perf_counter() - opened
-        return self
+            replayed = bus.catch_up(bus_fed, feed)
+            return scorer, dict(extra, last=last), replayed, bus.offset
+        for seg, start_at in plan:
+            if not seg.exists():
+                continue
+            limit = stop_at if seg == segs[-1] else None
+            for end, raw in iter_events(seg, start_at):
+                if limit is not None and end > limit:
+                    break
+                event = parse_event(raw)
+                last[event.account_id] = scorer.process(event)
+                replayed += 1
+        return scorer, dict(extra, last=last), replayed, 0
+
+    def _install(self, result: tuple) -> None:
+        """Put the rebuilt scorer in force; score, in order, what completed while it was rebuilt."""
+        scorer, extra, replayed, bus_offset = result
+        self.scorer = scorer
+        self.last.update({k: v for k, v in (extra.get("last") or {}).items() if k not in self.last})
+        self.snapshot_offset = int(extra.get("offset") or 0) if extra.get("scorer") is not None else 0
+        self._last_ts = max(self._last_ts, extra.get("last_ts") or "")
+        self.bus_fed = bus_offset
+        self.restored_events = replayed
+        backlog, self._backlog = self._backlog, []
+        self._since_snapshot = 0
+        self.restoring = False
+        for event in backlog:
+            self._score(event)
+        self.restore_seconds = time.perf_counter() - self._opened_at
+        if self._restored_event is not None:
+            self._restored_event.set()
 
     async def publish_restored_flags(self) -> None:
         for account_id, decision in self.last.items():
@@ -200,6 +299,9 @@ class Enforcer:
                 await self.state.publish_flag(account_id, {"risk": decision.risk, "campaign_id": decision.campaign_id})
 
     def close(self) -> None:
+        if self._restore_thread is not None and self.restoring:
+            self._restore_thread.join()
+            self._install_result_now()
         self.eventlog.close()
         self.snapshot()
         self._snapshot_pool.shutdown(wait=True)
@@ -216,10 +318,10 @@ class Enforcer:
         """Save the scorer as of every event queued so far, with the log offset those events end at,
         now and in this thread (shutdown). The file is replaced atomically, so a crash at any point
         leaves the previous snapshot (or none) in force, never a mix."""
-        if self.snapshot_dir is None or self.log_path is None:
+        if self.snapshot_dir is None or self.log_path is None or self.scorer is None:
             return
         if self._snapshot_job is not None:
-            self._snapshot_job.result()
+            concurrent.futures.wait([self._snapshot_job])  # its failure, if any, was logged when it ended
         try:
             offset, captured = self._snapshot_payload()
             write_snapshot(self.snapshot_dir / SNAPSHOT_NAME, captured)
@@ -230,11 +332,16 @@ class Enforcer:
     def snapshot_in_background(self) -> None:
         """The periodic snapshot: a copy is taken on the loop (milliseconds), the file is written by a
         worker thread while requests go on. At most one runs at a time."""
-        if self.snapshot_dir is None or self.log_path is None or (self._snapshot_job and not self._snapshot_job.done()):
+        if self.snapshot_dir is None or self.log_path is None or self.scorer is None or \
+                (self._snapshot_job and not self._snapshot_job.done()):
             return
         self._since_snapshot = 0
         rotated = self._maybe_rotate()
-        offset, captured = self._snapshot_payload()
+        try:
+            offset, captured = self._snapshot_payload()
+        except Exception as exc:  # the request that triggered it must not fail: the next cadence retries
+            log.warning("could not capture the scorer snapshot: %s", exc)
+            return
         job = self._snapshot_pool.submit(write_snapshot, self.snapshot_dir / SNAPSHOT_NAME, captured)
         self._snapshot_job = job
 
@@ -277,7 +384,11 @@ class Enforcer:
             override, shared = await self.state.account(account_id)
             if policy.fail_mode == "closed" and not self.state.healthy:
                 raise ConnectionError("shared state (Redis) unreachable")
-            pre = self.scorer.precheck(event)
+            if self.scorer is None:  # restoring: the decision store's flags and overrides decide
+                pre, arrival = _NOTHING_YET, None
+            else:
+                pre = self.scorer.precheck(event)
+                arrival = self.arrivals.assess(self.scorer, event, policy.arrival_scoring)
         except Exception as exc:  # the scorer, or the shared state (Redis) behind it
             self.metrics.inc("distillguard_scorer_failures_total", stage="precheck")
             if policy.fail_mode == "closed":
@@ -294,6 +405,11 @@ class Enforcer:
         flagged = bool(pre.flagged or (last and last.flagged))
         campaign_id = pre.campaign_id or (last.campaign_id if last else None)
         findings = list(pre.findings) or list(last.findings if last else [])
+        if arrival is not None:  # this request and the account's others in flight, folded in
+            if arrival[0] > risk:
+                risk, findings = arrival[0], arrival[1] or findings
+            if arrival[0] >= self.scorer.engine.threshold:
+                flagged = True
         if shared:  # flagged by another replica
             flagged = True
             risk = max(risk, float(shared.get("risk") or 0.0))
@@ -328,6 +444,8 @@ class Enforcer:
                 verdict.retry_after = max(1, math.ceil(wait))
         if verdict.error_code is None:
             self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
+            if verdict.error_code is None:
+                self.arrivals.add(draft["request_id"], event, self.scorer.engine if self.scorer is not None else None)
         label = verdict.decision.label
         if verdict.error_code == "concurrency_limited":
             verdict.error_code = "rate_limited_by_policy"
@@ -355,6 +473,8 @@ class Enforcer:
         if campaign_id:
             keys.append(("camp:" + campaign_id, policy.max_in_flight_campaign))
         for key, cap in keys:
+            if self.restoring:
+                cap = min(cap or RESTORING_IN_FLIGHT, RESTORING_IN_FLIGHT)
             if cap and self.in_flight.get(key, 0) >= cap:
                 verdict.error_code = "concurrency_limited"
                 verdict.retry_after = 1
@@ -369,6 +489,7 @@ class Enforcer:
         entry = self._admitted.pop(request_id, None) if request_id else None
         if entry is None:
             return
+        self.arrivals.remove(entry[0][0][5:], request_id)
         for key in entry[0]:
             left = self.in_flight.get(key, 0) - 1
             if left > 0:
@@ -472,6 +593,9 @@ class Enforcer:
 
     def _score(self, event: dict[str, Any]) -> None:
         """Process one event into the scorer; audit and share a new flag; snapshot on cadence."""
+        if self.scorer is None:  # restoring: scored in this order once the scorer is back
+            self._backlog.append(event)
+            return
         try:
             decision = self._process(parse_event(event))
         except Exception as exc:
@@ -531,6 +655,38 @@ def _segment_of(info: dict[str, Any], segs: list[Path], current: Path, eventlog:
         if inode == want or (want is None and is_current):
             return index if int(info["offset"]) <= size else None
     return None
+
+
+@dataclass
+class _Nothing:
+    """The scorer's precheck while it is being restored: it knows nothing yet."""
+
+    risk: float = 0.0
+    flagged: bool = False
+    campaign_id: str | None = None
+    findings: tuple = ()
+    requests_seen: int = 0
+
+
+_NOTHING_YET = _Nothing()
+
+
+def _last_ts_of(path: Path) -> str:
+    """The ts of the log's last complete line ("" when none): read from its end, not replayed."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - 65536))
+            lines = handle.read().split(b"\n")
+    except OSError:
+        return ""
+    for line in reversed(lines[1:] if size > 65536 else lines):
+        if line.strip():
+            try:
+                return str(orjson.loads(line).get("ts") or "")
+            except (orjson.JSONDecodeError, AttributeError):
+                return ""
+    return ""
 
 
 def now_iso() -> str:

@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from distillguard.gateway.arrival import MODES as ARRIVAL_MODES
+
 ACTIONS = ("allow", "degrade", "throttle", "hold", "block")
 SEVERITY = {name: i for i, name in enumerate(ACTIONS)}
 DEFAULT_STRIP = ("logprobs", "top_logprobs", "logit_bias")
@@ -65,6 +67,7 @@ class Policy:
     trusted_networks: tuple[Any, ...] = ()  # trusted_proxies parsed (addresses or CIDR ranges)
     max_in_flight_account: int = 8  # 0: no cap
     max_in_flight_campaign: int = 32
+    arrival_scoring: str = "in_flight"  # judge a request with the account's in-flight ones folded in (see arrival)
     reload_check_s: float = 1.0
     audit_allow: bool = False
     source: str = "<defaults>"
@@ -93,7 +96,7 @@ def _num(obj: dict, key: str, where: str, default: float, low: float = 0.0, high
 
 
 _TOP_KEYS = {"version", "fail_mode", "limits", "trusted_proxies", "allow_list", "bands", "flagged_action", "findings",
-             "throttle", "degrade", "reload_check_s", "audit_allow", "concurrency"}
+             "throttle", "degrade", "reload_check_s", "audit_allow", "concurrency", "arrival_scoring"}
 
 
 def parse_policy(data: Any, source: str = "<policy>") -> Policy:
@@ -173,6 +176,9 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PolicyError(f"{source}: concurrency.{key}: expected a whole number >= 0 (0: no cap), got {value!r}")
         caps[key] = value
+    arrival = data.get("arrival_scoring", "in_flight")
+    if arrival not in ARRIVAL_MODES:
+        raise PolicyError(f"{source}: arrival_scoring: expected in_flight, always or off, got {arrival!r}")
     return Policy(
         bands=tuple(bands),
         flagged_action=_actions(data.get("flagged_action", "block"), f"{source}: flagged_action"),
@@ -187,7 +193,7 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
         upstream_connect_timeout_s=_num(limits, "upstream_connect_timeout_s", f"{source}: limits", 5.0, 0.001),
         retry_after_s=int(_num(limits, "retry_after_s", f"{source}: limits", 5, 1)),
         trusted_proxies=frozenset(map(str, proxies)), trusted_networks=tuple(networks),
-        max_in_flight_account=caps["per_account"], max_in_flight_campaign=caps["per_campaign"],
+        max_in_flight_account=caps["per_account"], max_in_flight_campaign=caps["per_campaign"], arrival_scoring=arrival,
         reload_check_s=_num(data, "reload_check_s", source, 1.0, 0.0),
         audit_allow=bool(data.get("audit_allow", False)),
         source=source,

@@ -208,6 +208,22 @@ class DetectionEngine:
     def assess_account(self, account_id: str) -> Assessment:
         return self.assess(account_id, self.features_of(self.states[account_id]))
 
+    def assess_detached(self, state: AccountState) -> Assessment:
+        """An account's risk on a state the engine does not hold (a gateway's view with requests
+        still in flight folded in): calibrated as `assess_account` would be, but nothing is recorded
+        and no state changes."""
+        features = self.features_of(state)
+        findings = self._raw_findings(state.account_id, features)
+        if self.calibrated:
+            cohort = cohort_key(state.tier, state.n, state.user_agents)
+            calibrated = []
+            for finding in findings:
+                score, level = self.reference.calibrate(finding.detector, cohort, finding.score)
+                if score > 0:
+                    calibrated.append(Finding(finding.detector, score, finding.evidence, finding.atlas, finding.summary))
+            findings = calibrated
+        return self._assessment(findings, features)
+
     def member_risk(self, account_id: str) -> float:
         """An account's own (calibrated) risk as last assessed, without re-assessing it."""
         found = self.reference.contributions.get(account_id)
