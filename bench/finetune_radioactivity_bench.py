@@ -18,10 +18,12 @@ Per student and training size:
   accusation has probability <= alpha; measured as accusations of a cohort that did not serve
   the data (and of any cohort for the controls).
 
-    .venv/bin/python -m bench.finetune_radioactivity_bench [--reduced] [--data-dir ../shared/data]
+    .venv/bin/python -m bench.finetune_radioactivity_bench [--reduced [--round 1]] [--data-dir ../shared/data]
 
-The full configuration is sized for a benchmark hour on 2 cores (estimated from the reduced
-run); `--reduced` (16 answers of 48 tokens per student) took 322 CPU-seconds.
+The full configuration (`make bench`) is sized for a benchmark hour on 2 cores (estimated from
+the reduced runs); `--reduced --round 1` (16 answers of 48 tokens per student) took 322
+CPU-seconds; `--reduced` (round 2: 32 answers x 64 tokens, 4x the black-box tokens and the
+replay test, 5 students) is sized for at most 20 CPU-minutes.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ N_COHORTS = 8
 GUILTY = "cohort-3"  # the cohort whose served answers the distiller collected
 ALPHA = 0.01
 FRACTIONS = (1.0, 0.25, 0.05, 0.01)
-# ~16x the reduced run's work (322 CPU-s there): about an hour on 2 cores with DISTILLGUARD_TORCH_THREADS=2 (estimate)
+# Sized from round 2's reduced run (about 200 CPU-s per student at 32 answers x 64 tokens, replay and held-out
+# generation included): about 12 students' worth at 4-6x that, an hour or a little more on 2 free cores with
+# DISTILLGUARD_TORCH_THREADS=2 (an estimate, not a measurement).
 FULL = {"sizes": (32, 128), "answer_tokens": 96, "heldout": 32, "train_blocks": 4, "epochs": 2, "fractions": FRACTIONS,
-        "replay": True, "name": "radioactivity_finetuned"}
+        "replay": True, "replay_max": 64, "name": "radioactivity_finetuned"}
 QUICK = {"sizes": (4,), "answer_tokens": 16, "heldout": 2, "train_blocks": 2, "epochs": 1, "fractions": FRACTIONS,
          "replay": True, "name": "radioactivity_finetuned_quick"}  # smoke test, not recorded
 # Round 1's reduced run (16 answers x 48 tokens, 6 held-out prompts; black-box on held-out prompts only).
@@ -169,7 +173,7 @@ def measure(data_dir: pathlib.Path, cfg: dict, log=print) -> dict:
             answers = human[:size] if source == "human" else _mix(wm[:size], plain[:size], frac)
             student = copy.deepcopy(teacher)
             info = finetune(student, tok, sft_examples(tok, list(zip(train_q[:size], answers)), ft.max_len), ft)
-            res = _tests(schemes, student, tok, served, heldout, L, replay=train_q[:size] if cfg.get("replay") else None)
+            res = _tests(schemes, student, tok, served, heldout, L, replay=train_q[: min(size, cfg.get("replay_max", size))] if cfg.get("replay") else None)
             rows.append({"student": label, "fraction": frac, "examples": size,
                          "watermarked_answer_tokens": int(sum(len(a) for a in wm[: int(round(frac * size))])) if source is None else 0,
                          "train_answer_tokens": info["answer_tokens_seen"] // max(1, ft.epochs), "finetune": info, **res})

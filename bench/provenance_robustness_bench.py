@@ -191,6 +191,22 @@ def markdown(res: dict) -> str:
     return "\n".join(lines)
 
 
+def run(data_dir: pathlib.Path, quick: bool = False) -> dict:
+    """`make bench`: the full configuration into RESULTS.md and provenance.md (quick: smoke test, nothing recorded)."""
+    cfg = QUICK if quick else FULL
+    t0 = time.perf_counter()
+    res = measure(pathlib.Path(data_dir), cfg, log=lambda m: print(f"[robustness {time.perf_counter() - t0:6.0f}s] {m}", flush=True))
+    if not quick:
+        from bench.provenance_results import write_section
+        from bench.results_io import update_section
+
+        cmd = ".venv/bin/python -m bench.provenance_robustness_bench --data-dir ../shared/data"
+        md = markdown(res)
+        write_section(cfg["name"], res, md, command=cmd)
+        update_section(cfg["name"], res, md, command=cmd)
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
