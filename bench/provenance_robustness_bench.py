@@ -31,9 +31,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 MASTER = bytes.fromhex("5e3a" * 16)  # benchmark-only master key
-FULL = {"prompts": 32, "kgw_tokens": 200, "sentences": 10, "tries": 8, "fpr_texts": 600, "name": "watermark_robustness"}
-REDUCED = {"prompts": 8, "kgw_tokens": 160, "sentences": 8, "tries": 8, "fpr_texts": 200, "name": "watermark_robustness_reduced"}
-QUICK = {"prompts": 2, "kgw_tokens": 24, "sentences": 2, "tries": 2, "fpr_texts": 30, "name": "watermark_robustness_quick"}
+FULL = {"prompts": 32, "kgw_tokens": 200, "sentences": 10, "tries": 8, "fpr_texts": 600, "calibration_answers": 120,
+        "name": "watermark_robustness"}
+# what a shared 2-core machine ran in the time left (a first try at 8 answers x 8 sentences x 8 candidates was stopped
+# after 10 CPU-minutes still generating): about 8 CPU-minutes
+REDUCED = {"prompts": 5, "kgw_tokens": 120, "sentences": 6, "tries": 4, "fpr_texts": 120, "calibration_answers": 80,
+           "name": "watermark_robustness_reduced"}
+QUICK = {"prompts": 2, "kgw_tokens": 24, "sentences": 2, "tries": 2, "fpr_texts": 30, "calibration_answers": 120,
+         "name": "watermark_robustness_quick"}
 CALIBRATION_MODELS = ("gpt4_0613", "claude-2.1", "Mixtral-8x7B-Instruct-v0.1")  # region frequencies
 NEGATIVE_MODELS = ("vicuna-13b", "llama-2-13b-chat-hf", "Qwen1.5-72B-Chat", "gpt-3.5-turbo-0613")  # false positives
 THRESHOLDS = (1e-2, 1e-3)
@@ -84,7 +89,7 @@ def measure(data_dir: pathlib.Path, cfg: dict, log=print) -> dict:
     kgw = make_scheme("kgw", key, len(tok), gamma=0.25, delta=2.0, context_width=1)
     sem = semantic.SentenceScheme(key, bits=4, gamma=0.25)
     vec = lambda texts: embed(texts, use_cache=False)  # noqa: E731
-    calib = [s for m in CALIBRATION_MODELS for a in _answers(data_dir, m)[:120] for s in semantic.sentences(a)]
+    calib = [s for m in CALIBRATION_MODELS for a in _answers(data_dir, m)[: cfg["calibration_answers"]] for s in semantic.sentences(a)]
     sem.calibrate(vec(calib))
     log(f"model loaded, sentence regions calibrated on {len(calib)} sentences ({time.perf_counter() - t0:.0f}s)")
 
@@ -210,7 +215,7 @@ def run(data_dir: pathlib.Path, quick: bool = False) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--reduced", action="store_true", help="8 answers (about 10 CPU-minutes); figures go to bench/results/provenance.md")
+    ap.add_argument("--reduced", action="store_true", help="5 answers (about 8 CPU-minutes); figures go to bench/results/provenance.md")
     ap.add_argument("--quick", action="store_true", help="smoke test: 2 tiny answers, records nothing")
     args = ap.parse_args()
     if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
