@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from distillguard.fingerprint.engine import Workspace, prepare, related_models, similarities  # noqa: E402
 from distillguard.fingerprint.inputs import load_answers  # noqa: E402
 from distillguard.fingerprint.probes import prompt_scores, queries_needed  # noqa: E402
-from distillguard.fingerprint.signals import default_signals  # noqa: E402
+from distillguard.fingerprint.signals import default_signals, paired_signals  # noqa: E402
 from distillguard.fingerprint.stats import score_suspect  # noqa: E402
 
 ALPHA = 0.05
@@ -141,9 +141,11 @@ def measure(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddin
     background = [i for i, n in enumerate(names) if n not in students and n not in controls]
     families = {f: [names.index(m) for m in ms if m in names] for f, ms in lineage["teachers"].items()}
     n_prompts_cap = 120 if quick else None
-    signals = default_signals(embeddings=embeddings and not quick)
+    signals = default_signals(embeddings=embeddings and not quick) + paired_signals()
     ws = prepare(models, families, background, signals=signals, max_prompts=n_prompts_cap,
                  progress=lambda s: progress(f"signal {s}", 0, 0))
+    # The opt-in signals take part in the ablation only; every other figure is the shipped default.
+    extras = {s.name: ws.prepared.pop(s.name) for s in paired_signals()}
     prep_s = time.time() - t0
     P = ws.corpus.n_prompts
     suspects = {**students, **controls}
@@ -184,6 +186,10 @@ def measure(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddin
         only = _summary(_evaluate(ws, {name: full_sims[name]}, suspects, background, related), keep)
         without = _summary(_evaluate(ws, {k: v for k, v in full_sims.items() if k != name}, suspects, background, related), keep)
         ablation.append({"signal": name, "only": only, "without": without})
+    for name, prep in extras.items():
+        plus = {**full_sims, name: prep.similarity()}
+        ablation.append({"signal": name, "opt_in": True, "only": _summary(_evaluate(ws, {name: plus[name]}, suspects, background, related), keep),
+                         "with": _summary(_evaluate(ws, plus, suspects, background, related), keep)})
 
     # How many queries suffice: leave-one-teacher-out accuracy on top-k probes (cross-fitted:
     # probes ranked without the left-out teacher), and student accuracy on the same ladder.
@@ -202,9 +208,15 @@ def measure(data_dir: pathlib.Path, quick: bool = False, progress=None, embeddin
     calibration = {"all": _calibration(ws, full_sims, background, background, related),
                    "200_selected": _calibration(ws, similarities(ws, order[:200]), background, background, related)}
     selected_rows = _evaluate(ws, similarities(ws, order[:200]), suspects, background, related) if P > 200 else per_model_full
+    # An era-matched null: the human-data controls join the null pool (each control left out of it
+    # when it is the one scored). They are the only known-independent models as old and as small
+    # as the students; the default null (teachers and unknown models) is mostly newer and larger.
+    ctrl_idx = [names.index(c) for c in controls]
+    with_controls = _evaluate(ws, full_sims, suspects, background + ctrl_idx, related)
     return {
         "quick": quick, "tuning_students": tuning, "measured_students": measured,
         "providers": PROVIDERS, "calibration": calibration, "per_model_200_selected": selected_rows,
+        "per_model_null_with_controls": with_controls,
         "n_models": len(names), "n_prompts": P, "signals": list(ws.prepared),
         "background_models": len(background), "alpha": ALPHA,
         "students": students, "controls": list(controls),
@@ -284,14 +296,21 @@ def markdown(res: dict) -> str:
     lines += ["", "![accuracy vs prompts](plots/fingerprint_prompts.png)", "",
               f"Per model (students split by name hash: tuning = {', '.join(res.get('tuning_students', []))}; "
               "rates above are over the 8 measured students only). p = Holm-adjusted over the 4 families.", "",
-              "| model | split | truth | closest (all prompts) | p (all) | closest (200 selected) | p (200 selected) |",
-              "|---|---|---|---|---|---|---|"]
+              "| model | split | truth | closest (all prompts) | p (all) | closest (200 selected) | p (200 selected) | closest, null + controls | p, null + controls |",
+              "|---|---|---|---|---|---|---|---|---|"]
     sel = {r["model"]: r for r in res.get("per_model_200_selected") or []}
+    wc = {r["model"]: r for r in res.get("per_model_null_with_controls") or []}
     for r in res["per_model"] or []:
         q = sel.get(r["model"], r)
+        c = wc.get(r["model"])
         kind = split.get(r["model"], "control" if r["truth"] == "none" else r["truth"])
-        lines.append(f"| {r['model']} | {kind} | {r['truth']} | {r['closest']} | {r['p_value']:.3g} | {q['closest']} | {q['p_value']:.3g} |")
-    for label, key in (("All prompts", "per_model"), ("200 probe-selected prompts", "per_model_200_selected")):
+        lines.append(f"| {r['model']} | {kind} | {r['truth']} | {r['closest']} | {r['p_value']:.3g} | {q['closest']} | {q['p_value']:.3g} | "
+                     + (f"{c['closest']} | {c['p_value']:.3g} |" if c else "— | — |"))
+    if wc:
+        lines += ["", "'null + controls': the four human-data controls join every family's null (a control scored is left out of it): "
+                  "the only known-independent models of the students' era and size."]
+    for label, key in (("All prompts", "per_model"), ("200 probe-selected prompts", "per_model_200_selected"),
+                       ("All prompts, null + controls", "per_model_null_with_controls")):
         rows = res.get(key) or []
         meas = [r for r in rows if r["model"] in set(res.get("measured_students", []))]
         ctrl = [r for r in rows if r["truth"] == "none"]
@@ -310,13 +329,16 @@ def markdown(res: dict) -> str:
                   "| prompts | models | p < 0.05 | p < 0.01 | median p |", "|---|---|---|---|---|"]
         for k, c in cal.items():
             lines.append(f"| {k} | {c['models']} | {_pct(c['share_p_below_0.05'])} | {_pct(c['share_p_below_0.01'])} | {c['median_p']:.2f} |")
-    lines += ["", "Signal ablation (all prompts): closest-family accuracy / false attribution on controls", "",
-              "| signal | only this signal | all but this signal |", "|---|---|---|"]
+    lines += ["", "Signal ablation (all prompts, measured students): closest-family accuracy / attributed correctly at p<0.05 / "
+              "false attribution on controls. Opt-in signals (`--paired-signals`): 'all but this' is 'the default plus this'.", "",
+              "| signal | only this signal | all but this signal (opt-in: default plus this) |", "|---|---|---|"]
+
+    def trio(x):
+        return f"{_pct(x['closest_accuracy'])} / {_pct(x['attributed_accuracy'])} / {_pct(x['control_false_attribution'])}"
+
     for a in res["ablation"]:
-        lines.append(
-            f"| {a['signal']} | {_pct(a['only']['closest_accuracy'])} / {_pct(a['only']['control_false_attribution'])} | "
-            f"{_pct(a['without']['closest_accuracy'])} / {_pct(a['without']['control_false_attribution'])} |"
-        )
+        lines.append(f"| {a['signal']}{' (opt-in)' if a.get('opt_in') else ''} | {trio(a['only'])} | {trio(a['with'] if a.get('opt_in') else a['without'])} |")
+
     q = res["queries_needed"]
     lines += ["", "How many queries suffice (top-k selected probes). Teachers: each teacher left out of its own family and "
               "attributed, on probes ranked without it. Students: closest-family accuracy (held out throughout).", "",

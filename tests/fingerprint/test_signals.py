@@ -69,3 +69,23 @@ def test_evidence_never_cites_a_pattern_neither_model_uses():
                  "f": [f"Answer {i}." for i in range(20)], "g": [f"So {i}." for i in range(20)]})
     ev = identity_signal().prepare(c, [1, 2, 3, 4, 5, 6]).evidence(0, 1, limit=10)
     assert ev and all(e["suspect_rate"] > 0 and e["reference_rate"] > 0 for e in ev)
+
+
+def test_ngram_columns_come_from_the_background_and_evidence_names_them():
+    from distillguard.fingerprint.signals.lexical import PhraseSignal, ngram_matrix
+
+    common = [f"the answer is {i} and we hope this helps" for i in range(30)]
+    c = _corpus({
+        "suspect": [t + " zebra crossing today" for t in common],
+        "ref": [t + " zebra crossing today" for t in common[::-1]],
+        "bg1": [f"the answer is {i}" for i in range(30)],
+        "bg2": [f"we think {i} works" for i in range(30)],
+        "outsider": [f"quokka marmot {i}" for i in range(30)],
+    })
+    x, names = ngram_matrix(c, [1, 2, 3], max_features=40, min_df=2)
+    assert x.shape == (5 * 30, 40)  # capped at max_features
+    named = set(names.for_models([1]).values())
+    assert "zebra crossing today" in named and "the answer is" in named
+    assert not any("quokka" in g for g in names.for_models([4]).values())  # never in the background: no column
+    ev = PhraseSignal().prepare(c, [1, 2, 3]).evidence(0, 1)
+    assert ev and all(e["phrase"] in named for e in ev)

@@ -77,6 +77,36 @@ def test_trace_black_box_names_the_cohort(tok, words, keyfile, tmp_path):
     assert out["accused"] == "c3" and out["threshold"] == pytest.approx(0.01 / 4)
 
 
+def test_trace_handover_report_names_cohort_method_and_controls(tok, words, keyfile, tmp_path):
+    import os
+    import stat
+
+    suspect = tmp_path / "suspect.jsonl"
+    suspect.write_text("\n".join(json.dumps({"text": _watermarked_text(tok, words, keyfile, "c3", 60)}) for _ in range(2)))
+    control = tmp_path / "control.jsonl"
+    rng = __import__("random").Random(4)
+    control.write_text("\n".join(json.dumps({"text": tok.decode([rng.choice(words) for _ in range(80)])}) for _ in range(3)))
+    report = tmp_path / "case.md"
+    res = runner.invoke(app, ["watermark", "trace", "--cohorts", "c0,c1,c2,c3", "--suspect-texts", str(suspect),
+                              "--control-texts", str(control), "--handover", str(report), "--key-file", str(keyfile), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["accused"] == "c3" and out["control"]["accused"] is None
+    text = report.read_text()
+    assert "cohort 'c3'" in text and "## Method" in text and "## Controls in this run" in text
+    assert "accused nobody, as it should" in text and "exact upper tail" in text
+    assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
+    assert keyfile.read_text().strip() not in text  # key ids only, never the key
+
+
+def test_trace_control_must_match_the_suspects_mode(keyfile, tmp_path):
+    suspect = tmp_path / "s.jsonl"
+    suspect.write_text(json.dumps({"text": "hello there"}) + "\n")
+    res = runner.invoke(app, ["watermark", "trace", "--cohorts", "a,b", "--suspect-texts", str(suspect),
+                              "--control-model", "smollm2", "--key-file", str(keyfile)])
+    assert res.exit_code == 2 and "tested like the suspect" in res.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["detect", "/no/such/file"], "no such file"),
     (["radioactivity", "--suspect-model", "m"], "needs --reference"),

@@ -84,6 +84,32 @@ def test_innocent_p_values_leave_out_only_the_guilty_key():
     assert sorted(innocent_p_values(rows, "white")) == [0.2, 0.4, 0.7, 0.9]
 
 
+def test_replay_test_is_reported_with_its_own_calibration_and_accusations():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.finetune_radioactivity_bench import GUILTY, markdown
+
+    def row(label, frac, replay_guilty):
+        keys = {GUILTY: 0.5, "cohort-0": 0.5}
+        r = {"student": label, "fraction": frac, "examples": 4, "watermarked_answer_tokens": 10 if frac else 0, "train_answer_tokens": 40,
+             "white_box_p": 0.5, "white_box_pairs": 30, "white_accused": None, "white_p_by_cohort": keys}
+        for mode in ("black", "replay"):
+            r.update({f"{mode}_box_p": 0.5, f"{mode}_box_contexts": 20, f"{mode}_accused": None, f"{mode}_p_by_cohort": dict(keys),
+                      f"{mode}_box_p_all_pairs": 0.4, f"{mode}_box_pairs": 25})
+        r["replay_box_p"], r["replay_accused"] = replay_guilty, GUILTY if replay_guilty < 1e-3 else None
+        r["replay_p_by_cohort"][GUILTY] = replay_guilty
+        return r
+
+    res = {"reduced": True, "rows": [row("100% watermarked", 1.0, 1e-7), row("control", 0.0, 0.3)],
+           "config": {"guilty": GUILTY, "cohorts": 2, "finetune": {"train_blocks": 4, "epochs": 2, "lr": 2e-4}, "heldout": 2,
+                      "answer_tokens": 8, "sizes": (4,)},
+           "tracing": {"students": 2, "innocent_tests": 3, "false_accusations": {"white": 0, "black": 0, "replay": 0}, "bound": "x"},
+           "seconds": 1.0, "cpu_seconds": 1.0}
+    md = markdown(res)
+    assert "| replay p |" in md and "1.0e-07 (20 contexts; 0.400 over 25 pairs)" in md
+    assert "| replay | 3 |" in md  # innocent keys: one for the student, two for the control
+    assert f"— / — / {GUILTY}" in md and "replay 0" in md
+
+
 def test_recipe_cli_names_file_and_line_of_a_bad_pair(tmp_path, capsys):
     from finetune_smollm2 import main
 

@@ -48,6 +48,7 @@ def fingerprint_command(
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the JSON result to this file.", show_default=False),
     handover: Optional[Path] = typer.Option(None, "--handover", help="Also write a Markdown report to hand over (finding, p-values, method, this run's controls, evidence); mode 0600.", show_default=False),
     alpha: float = typer.Option(0.05, "--alpha", min=1e-6, max=0.5, help="Significance level for attributing the suspect."),
+    paired: bool = typer.Option(False, "--paired-signals", help="Add prompt-by-prompt answer length, formatting and opening signals (off by default: on the project's benchmark they pull older open models toward a single-model reference family)."),
     no_embeddings: bool = typer.Option(False, "--no-embeddings", help="Skip the sentence-embedding signal (faster)."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="SQLite cache of endpoint answers [default: ~/.cache/distillguard/fingerprint/endpoint-answers.sqlite].", show_default=False),
     concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Concurrent requests per endpoint."),
@@ -118,7 +119,7 @@ def fingerprint_command(
         from distillguard.fingerprint.engine import fingerprint
         from distillguard.fingerprint.signals import default_signals
 
-        signals = default_signals(embeddings=not no_embeddings)
+        signals = default_signals(embeddings=not no_embeddings, paired=paired)
         if watermark_key:
             from distillguard.fingerprint.signals.watermark import RadioactivitySignal, watermark_detector
 

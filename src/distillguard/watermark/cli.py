@@ -258,6 +258,9 @@ def trace(
     key_file: KeyFile = None, scheme: Scheme = "kgw",
     gamma: Gamma = 0.25, context_width: Width = 1, layers: Layers = 16,
     tokenizer: Tokenizer = "smollm2", as_json: Json = False,
+    control_texts: Annotated[Optional[str], typer.Option("--control-texts", help="Black-box control: generations of a model known NOT to have learned from your responses (e.g. the public base model), tested the same way.")] = None,
+    control_model: Annotated[Optional[str], typer.Option("--control-model", help="White-box control: a model known NOT to have learned from your responses, read through the same --reference.")] = None,
+    handover: Annotated[Optional[Path], typer.Option("--handover", help="Also write a Markdown report to hand over (finding, p-values per cohort, method, controls); mode 0600.")] = None,
 ):
     """Name the account cohort whose watermarked outputs a suspect learned from (or nobody).
 
@@ -278,12 +281,40 @@ def trace(
     _check_scheme(scheme, gamma, 0.0, context_width, layers)
     tok = _tokenizer(tokenizer)
     schemes = {n: _scheme(master, n, scheme, len(tok), gamma, 0.0, context_width, layers) for n in names}
+    if control_texts is not None and control_model is not None:
+        _fail("give at most one of --control-texts and --control-model")
+    if (control_texts is not None and suspect_texts is None) or (control_model is not None and suspect_model is None):
+        _fail("the control must be tested like the suspect: --control-texts with --suspect-texts, --control-model with --suspect-model")
     mode, test = _suspect_test(next(iter(schemes.values())), tok, suspect_texts, suspect_model, reference)
     result = run_trace(schemes, test, alpha=alpha)
+    control = None
+    if control_texts is not None or control_model is not None:
+        _, ctest = _suspect_test(next(iter(schemes.values())), tok, control_texts, control_model, reference)
+        control = run_trace(schemes, ctest, alpha=alpha)
     payload = {"mode": mode, **result.as_dict()}
+    if control is not None:
+        payload["control"] = control.as_dict()
+    if handover is not None:
+        from distillguard.fingerprint.handover import write
+        from distillguard.watermark import handover as report
+        from distillguard.watermark.keys import derive_cohort_key, key_id
+
+        first = next(iter(schemes.values()))
+        text = report.markdown(result, mode, first.describe(), first.p_null, {n: key_id(derive_cohort_key(master, n)) for n in names},
+                               {"suspect": suspect_texts or suspect_model, "reference": reference, "control": control_texts or control_model},
+                               control=control)
+        try:
+            write(handover, text)
+        except OSError as exc:
+            _fail(f"{handover}: {exc.strerror or exc}")
     lines = [f"{mode}: " + (f"accuse cohort {result.accused!r}" if result.accused else "accuse nobody")
              + f" (threshold {result.threshold:.3g}; chance of accusing an innocent cohort <= {alpha:g})"]
     lines += [f"  {n}: p-value {d.p_value:.3g} over {d.tokens_scored} pairs" for n, d in result.results.items()]
+    if control is not None:
+        lines.append("control: " + (f"would be accused ({control.accused!r}): do not trust this test on this data" if control.accused
+                                    else f"accused nobody (smallest p {min(d.p_value for d in control.results.values()):.3g})"))
+    if handover is not None:
+        lines.append(f"hand-over report written to {handover}")
     _emit(as_json, payload, "\n".join(lines))
 
 

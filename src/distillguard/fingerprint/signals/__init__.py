@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from distillguard.fingerprint.signals.base import Prepared, Signal
 from distillguard.fingerprint.signals.lexical import PairedLexicalSignal, PhraseSignal
+from distillguard.fingerprint.signals.paired import LengthProfileSignal, OpeningsSignal, PairedStyleSignal
 from distillguard.fingerprint.signals.patterns import identity_signal, refusal_signal
 from distillguard.fingerprint.signals.style import StyleSignal
 
@@ -21,9 +22,17 @@ def register_signal(factory: Callable[[], Signal | None]) -> None:
     _EXTRA.append(factory)
 
 
-def default_signals(embeddings: bool = True) -> list[Signal]:
-    """Built-in signals, plus the embedding signal when its model is installed."""
+def paired_signals() -> list[Signal]:
+    """Prompt-by-prompt length, formatting and opening habits (opt-in: see signals.paired)."""
+    return [LengthProfileSignal(), PairedStyleSignal(), OpeningsSignal()]
+
+
+def default_signals(embeddings: bool = True, paired: bool = False) -> list[Signal]:
+    """Built-in signals, plus the embedding signal when its model is installed (and the
+    prompt-by-prompt habits of `paired_signals` when asked)."""
     sigs: list[Signal] = [StyleSignal(), PhraseSignal(), PairedLexicalSignal(), identity_signal(), refusal_signal()]
+    if paired:
+        sigs += paired_signals()
     if embeddings:
         from distillguard.fingerprint.signals.embedding import EmbeddingSignal
 
@@ -36,4 +45,4 @@ def default_signals(embeddings: bool = True) -> list[Signal]:
     return sigs
 
 
-__all__ = ["Prepared", "Signal", "default_signals", "register_signal"]
+__all__ = ["Prepared", "Signal", "default_signals", "paired_signals", "register_signal"]

@@ -26,7 +26,7 @@ _MEMO: dict = {}
 
 
 def ngram_matrix(corpus: Corpus, background: list[int], max_features: int = 40000, min_df: int = 5):
-    """Binary answers x n-grams matrix (rows ordered model-major), vocabulary from the background.
+    """Binary answers x n-grams matrix (rows ordered model-major), columns chosen on the background.
 
     Memoised for the last corpus/background, since two signals read the same table."""
     key = (id(corpus), tuple(background), max_features, min_df)
@@ -36,24 +36,50 @@ def ngram_matrix(corpus: Corpus, background: list[int], max_features: int = 4000
     return _MEMO[key]
 
 
-def _ngram_matrix(corpus: Corpus, background: list[int], max_features: int, min_df: int):
-    from sklearn.feature_extraction.text import CountVectorizer
+N_HASH = 2**22  # hashed n-gram space: collisions among the kept columns are negligible at this size
 
-    vec = CountVectorizer(
-        binary=True, ngram_range=(1, 3), token_pattern=TOKEN_PATTERN, lowercase=True,
-        min_df=min(min_df, max(1, len(background) * corpus.n_prompts // 50)), max_features=max_features,
-        dtype=np.float32,
+
+class NgramNames:
+    """Names of the kept n-gram columns, recovered on demand from the texts that use them.
+
+    The table is built with a hashing vectorizer (no vocabulary to count, sort and prune: that was
+    most of a cold run's time); only evidence needs the words, and only for two models."""
+
+    def __init__(self, corpus: Corpus, keep: np.ndarray, analyzer) -> None:
+        self.texts = corpus.texts
+        self.column = {int(h): j for j, h in enumerate(keep)}
+        self.analyzer = analyzer
+
+    def for_models(self, models: list[int]) -> dict[int, str]:
+        from sklearn.utils import murmurhash3_32
+
+        out: dict[int, str] = {}
+        for m in models:
+            for text in self.texts[m]:
+                for gram in self.analyzer(text):
+                    j = self.column.get(abs(murmurhash3_32(gram, seed=0)) % N_HASH)
+                    if j is not None and j not in out:
+                        out[j] = gram
+        return out
+
+
+def _ngram_matrix(corpus: Corpus, background: list[int], max_features: int, min_df: int):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vec = HashingVectorizer(
+        n_features=N_HASH, binary=True, alternate_sign=False, norm=None, ngram_range=(1, 3),
+        token_pattern=TOKEN_PATTERN, lowercase=True, dtype=np.float32,
     )
-    # One pass over the background (vocabulary and its rows), a second over the other models only.
-    bg = list(background)
-    bg_rows = vec.fit_transform(t for m in bg for t in corpus.texts[m]).tocsr()
-    rest = [m for m in range(corpus.n_models) if m not in set(bg)]
-    rest_rows = vec.transform(t for m in rest for t in corpus.texts[m]).tocsr() if rest else None
     P = corpus.n_prompts
-    blocks = {m: bg_rows[i * P : (i + 1) * P] for i, m in enumerate(bg)}
-    blocks.update({m: rest_rows[i * P : (i + 1) * P] for i, m in enumerate(rest)})
-    x = sparse.vstack([blocks[m] for m in range(corpus.n_models)], format="csr")
-    return x, vec.get_feature_names_out()
+    x = vec.transform(t for row in corpus.texts for t in row).tocsr()
+    # Columns: n-grams in at least min_df background answers, the max_features most frequent there.
+    bg_rows = np.concatenate([np.arange(m * P, (m + 1) * P) for m in background])
+    df = np.bincount(x[bg_rows].indices, minlength=N_HASH)
+    floor = min(min_df, max(1, len(background) * P // 50))
+    keep = np.flatnonzero(df >= floor)
+    if keep.size > max_features:
+        keep = np.sort(keep[np.argsort(-df[keep], kind="stable")[:max_features]])
+    return x[:, keep].tocsr(), NgramNames(corpus, keep, vec.build_analyzer())
 
 
 def _rates(x: sparse.csr_matrix, n_models: int, n_prompts: int, prompts: np.ndarray | None) -> np.ndarray:
@@ -69,7 +95,7 @@ def _rates(x: sparse.csr_matrix, n_models: int, n_prompts: int, prompts: np.ndar
 @dataclass
 class PreparedPhrases:
     x: sparse.csr_matrix
-    vocab: np.ndarray
+    names: NgramNames
     n_models: int
     n_prompts: int
     background: list[int]
@@ -89,15 +115,19 @@ class PreparedPhrases:
         lo, rates = self._logodds(None)
         bg_rate = rates[self.background].mean(0)
         shared = np.where((lo[a] > 0) & (lo[b] > 0), np.minimum(lo[a], lo[b]), 0.0)
+        names = self.names.for_models([a])  # a phrase both use more than the background: the suspect uses it
         # Prefer longer phrases: they are more telling than single words.
-        length = np.array([len(v.split()) for v in self.vocab])
+        length = np.zeros(len(shared))
+        for j, gram in names.items():
+            length[j] = len(gram.split())
+        shared = np.where(length > 0, shared, 0.0)
         order = np.argsort(-(shared * (1 + 0.5 * (length - 1))))
         out = []
         for j in order[:limit]:
             if shared[j] <= 0:
                 break
             out.append({
-                "phrase": str(self.vocab[j]),
+                "phrase": names[j],
                 "suspect_rate": round(float(rates[a, j]), 3),
                 "reference_rate": round(float(rates[b, j]), 3),
                 "background_rate": round(float(bg_rate[j]), 3),
@@ -109,8 +139,8 @@ class PhraseSignal:
     name = "phrases"
 
     def prepare(self, corpus: Corpus, background: list[int]) -> PreparedPhrases:
-        x, vocab = ngram_matrix(corpus, background)
-        return PreparedPhrases(x, vocab, corpus.n_models, corpus.n_prompts, list(background))
+        x, names = ngram_matrix(corpus, background)
+        return PreparedPhrases(x, names, corpus.n_models, corpus.n_prompts, list(background))
 
 
 @dataclass
