@@ -17,10 +17,11 @@ from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
-from distillguard.features.embedding import EmbeddingCache, should_embed
+from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_embed
 from distillguard.features.text import prompt_features
-from distillguard.linking.content_links import ContentIndex, content_edges, outside_alignment
+from distillguard.linking.content_links import ContentIndex, content_edges, harvest_shaped, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
+from distillguard.linking.phrase_links import group_by_phrases, phrase_sharing, swarm_phrases
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
 # Detectors whose evidence belongs to a group as such: the evidence a group needs before its
@@ -102,6 +103,8 @@ class DetectionEngine:
         self.content_neighbours = int(content_linking.get("neighbours", 8))
         self.content_max_requests = int(content_linking.get("max_requests", 300))
         self.content_index = ContentIndex()
+        self.swarm_set: set[int] = set()  # phrases only swarm candidates use (linking/phrase_links.py), as of the last pass
+        self.swarm_owner: dict[int, str] = {}  # swarm phrase -> the group (its root account) that uses it
         self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
@@ -129,7 +132,8 @@ class DetectionEngine:
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)
         vector = self.embeddings.get(prompt) if should_embed(state.n, self.embed_first, self.embed_every) else None
-        state.update(event, features, hit, prompt, vector)
+        phrases = phrase_keys(prompt) if state.n < self.embed_first else None
+        state.update(event, features, hit, prompt, vector, phrases)
         for detector in self._observers:
             detector.observe(event)
         return state
@@ -222,13 +226,17 @@ class DetectionEngine:
         for state in states:
             merged.merge(state)
         merged.created_at = None
-        extras = campaign_extras(states)
+        extras = campaign_extras(states, getattr(self.content, "shared_orgs", None))
         cohesion = self.content.group_cohesion(states)
         attribution = cohesion.pop("attribution")
         cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
+        cohesion["phrase_sharing"], phrase_members = phrase_sharing(states, getattr(self, "swarm_set", set()))
+        # members counted alike: the merged view weighs requests, so a few big members would decide the group's shape
+        cohesion["harvest_shaped_share"] = sum(1 for s in states if harvest_shaped(s, self.content)) / max(len(states), 1)
         extras.update(cohesion)
         features = self.features_of(merged, extras)
         features["_attribution"] = attribution
+        features["_phrase_members"] = phrase_members
         assessment = self._assessment(self._raw_findings(merged.account_id, features, campaign_level=True), features)
         weighted = {f.detector: self.weights.get(f.detector, 0.5) * f.score for f in assessment.findings}
         collective = any(weighted[d] >= 0.15 for d in COLLECTIVE_DETECTORS & weighted.keys())
@@ -251,6 +259,8 @@ class DetectionEngine:
                      if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
         if intent >= 0.1:
             return True
+        if account_id in campaign.features.get("_phrase_members", ()):
+            return True  # it fills the group's templates itself
         alignment = campaign.features.get("_attribution", {}).get(account_id)
         return alignment is not None and alignment >= 0.5
 
@@ -272,15 +282,28 @@ class DetectionEngine:
         edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
         for a, b, _ in sorted(edges):
             self.linker.link(a, b, "content")
+        phrase_edges, self.swarm_set = swarm_phrases(states, self.content, self.content_max_requests, neighbours=self.content_neighbours)
+        for a, b, _ in phrase_edges:
+            self.linker.link(a, b, "content")
+        self.swarm_owner = {}
+        for state in states:
+            if state.phrases & self.swarm_set:
+                root = self.linker.find(state.account_id)
+                for phrase in state.phrases & self.swarm_set:
+                    self.swarm_owner.setdefault(phrase, root)
         group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
         self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
-        return len(edges)
+        return len(edges) + len(phrase_edges)
 
     def link_content_of(self, account_id: str) -> int:
         """Online: link one account to its content neighbours among the indexed candidates."""
         if not (self.linking_enabled and self.content_linking):
             return 0
         state = self.states[account_id]
+        by_phrases = group_by_phrases(state, getattr(self, "swarm_owner", {})) if state.n <= self.content_max_requests else None
+        if by_phrases is not None and harvest_shaped(state, self.content):
+            self.linker.link(account_id, by_phrases, "content")
+            return 1
         early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
         if early is not None:
             self.linker.link(account_id, early, "content")
