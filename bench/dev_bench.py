@@ -23,13 +23,38 @@ import resource
 import sys
 from pathlib import Path
 
-from bench.blind_bench import _run, markdown
+from bench.blind_bench import _run
 from bench.results_io import BENCH_DIR
 
 WORK = BENCH_DIR / "_work" / "dev"
 RESULTS = BENCH_DIR / "results" / "dev_detection.json"
 TUNE_SEEDS = (1, 2, 3)
 HELDOUT_SEEDS = (11, 12)
+HEADLINE = ("auroc", "tpr_at_fpr_0.1pct", "tpr_at_fpr_1pct", "flagged_tpr", "flagged_fpr", "flagged_fp", "campaign_recall",
+            "leaked_share_overall", "leaked_share_campaign_mean", "campaign_ari", "missing_verdicts")
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def markdown(results: dict[str, dict], scale: str, tag: str) -> str:
+    """Headline figures, then flag rates per persona (good ones: false flags; attacks: recall), one column per seed."""
+    seeds = list(results)
+    lines = [f"devgen ({tag} seeds), scale `{scale}`, `distillguard scan EVENTS --replay --out VERDICTS`, scored by `devgen.score`.", "",
+             "| measure | " + " | ".join(seeds) + " |", "|---|" + "---|" * len(seeds)]
+    lines += [f"| {key} | " + " | ".join(_fmt(results[s].get(key, "—")) for s in seeds) + " |" for key in HEADLINE]
+    lines += [f"| scan wall s / CPU s (load) | " + " | ".join(
+        f"{results[s]['_timings'].get('scan_s', '—')} / {results[s]['_timings'].get('scan_cpu_s', '—')} ({results[s].get('_load')})"
+        for s in seeds) + " |"]
+    for group in ("legit_personas", "attack_personas"):
+        personas = sorted({p for r in results.values() for p in r.get(group, {})})
+        lines += ["", f"{'Good' if group == 'legit_personas' else 'Attack'} personas, flagged / accounts:", "",
+                  "| persona | " + " | ".join(seeds) + " |", "|---|" + "---|" * len(seeds)]
+        for persona in personas:
+            cells = [results[s].get(group, {}).get(persona) for s in seeds]
+            lines.append(f"| {persona} | " + " | ".join("—" if c is None else f"{c['flagged']}/{c['accounts']}" for c in cells) + " |")
+    return "\n".join(lines)
 
 
 def devgen_root() -> Path:
@@ -83,8 +108,7 @@ def run(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, re
     saved[f"{tag}-{scale}"] = results
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(saved, indent=1, default=float))
-    print(markdown(results, scale).replace("Independent generator (`bench/blind/`, written apart from the detectors and the simulator); "
-                                           "never tuned on.", f"Development generator `devgen` ({tag} seeds)."))
+    print(markdown(results, scale, tag))
     return results
 
 

@@ -78,7 +78,7 @@ def test_usage_anomaly_is_relative_to_the_population():
 def test_every_registered_detector_is_in_the_default_config_and_tested():
     config = load_config()
     assert set(config["detectors"]) == set(REGISTRY)
-    assert set(CASES) | {"usage_anomaly", "extraction_economics"} == set(REGISTRY)
+    assert set(CASES) | {"usage_anomaly", "extraction_economics", "coverage_sweep"} == set(REGISTRY)
     detectors, weights = build_detectors(config)
     assert all(0 < weights[d.name] <= 1 for d in detectors)
 
@@ -106,3 +106,17 @@ def test_unknown_detector_in_user_config_is_a_clear_error(tmp_path):
     path.write_text("detectors:\n  no_such_thing: {enabled: true}\n")
     with pytest.raises(ValueError, match="unknown detector"):
         load_config(path)
+
+
+def test_coverage_sweep_is_breadth_of_a_person_sized_account_against_the_population():
+    """Defect: a capability sweep over sybils with their own IPs, clients and cards, wrapped and typo'd, was
+    0% flagged: nothing read how little an account dwells on any subject. An app relaying many people's
+    requests is broad too and must not count."""
+    population = [dict(BASE, content_concentration=0.2 + 0.001 * (i % 50), embedded_prompts=20.0) for i in range(200)]
+    detector = REGISTRY["coverage_sweep"]().fit(population)
+    sweep = dict(BASE, requests=14.0, embedded_prompts=14.0, content_concentration=0.1, max_tokens_high_rate=1.0)
+    hit = detector.score_account("s", sweep)
+    assert hit is not None and hit.score >= 0.9 and hit.atlas.startswith("AML.T")
+    assert detector.score_account("p", dict(sweep, content_concentration=0.3)) is None  # a person dwells
+    assert detector.score_account("a", dict(sweep, requests=600.0, embedded_prompts=60.0)) is None  # an app relaying many people
+    assert detector.score_account("e", dict(sweep, temperature_zero_rate=1.0)) is None  # a greedy evaluation run

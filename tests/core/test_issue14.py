@@ -249,3 +249,22 @@ def test_sybils_filling_one_set_of_templates_are_joined_by_their_phrases():
     share, carriers = phrase_sharing(sybils, swarm)
     assert share >= 0.8 and len(carriers) >= 10
     assert phrase_sharing(one_shot, swarm)[0] == 0.0
+
+
+def test_an_early_own_flag_lapses_when_a_much_longer_record_contradicts_it():
+    """Defect: a writing app flagged on its first dozen requests (a broad, long-answer start) stayed flagged
+    through hundreds of ordinary requests; a harvest's evidence firms up, an app's early look does not."""
+    from distillguard.replay.online import OnlineScorer, _Track
+
+    scorer = OnlineScorer()
+    threshold = scorer.engine.threshold
+
+    def flagged() -> _Track:
+        return _Track(flagged_at="r10", flagged_ts="t", requests_before_flag=9, flag_basis="own")
+
+    contradicted, young, still_risky = flagged(), flagged(), flagged()
+    scorer._expire_if_not_borne_out(contradicted, 400, 0.2 * threshold)
+    scorer._expire_if_not_borne_out(young, 30, 0.2 * threshold)
+    scorer._expire_if_not_borne_out(still_risky, 400, 0.9 * threshold)
+    assert contradicted.flagged_at is None and contradicted.expired_flag == "r10"
+    assert young.flagged_at == "r10" and still_risky.flagged_at == "r10"

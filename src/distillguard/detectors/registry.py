@@ -12,6 +12,7 @@ from distillguard.config.validate import check_keys
 from distillguard.detectors.accounts import NewAccountRampDetector, SybilStructureDetector
 from distillguard.detectors.base import Detector
 from distillguard.detectors.benchmark_harvest import BenchmarkHarvestDetector
+from distillguard.detectors.coverage import CoverageSweepDetector
 from distillguard.detectors.economics import ExtractionEconomicsDetector
 from distillguard.detectors.instruction_harvest import (CeilingOutputsDetector, InstructionHarvestDetector, OutputMaximisingDetector,
                                                          TemplateSweepDetector)
@@ -28,6 +29,7 @@ REGISTRY: dict[str, type[Detector]] = {
         UsageAnomalyDetector, TimingDetector, LogprobExtractionDetector, ReasoningCoercionDetector, BenchmarkHarvestDetector,
         IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector, CeilingOutputsDetector,
         NewAccountRampDetector, SybilStructureDetector, ContentSwarmDetector, ExtractionEconomicsDetector,
+        CoverageSweepDetector,
     )
 }
 

@@ -43,7 +43,7 @@ class ContentReference:
     centre: np.ndarray = field(default_factory=lambda: np.zeros(DIM))
     null_cosine: float = 0.5  # high quantile of centred cosine between unrelated accounts
     accounts: int = 0
-    shared_orgs: frozenset = frozenset()  # organisation ids held by two or more accounts: declared teams
+    shared_orgs: frozenset | set = frozenset()  # organisation ids held by two or more accounts: declared teams
 
     def declares_org(self, state: AccountState) -> bool:
         """The account belongs to an organisation it shares with other accounts. Many providers give every

@@ -8,8 +8,9 @@ whatever topic, wrapper or language fills them. Each account keeps a hash-sample
 character 16-grams of its first prompts (`AccountState.phrases`); a phrase counts as a swarm
 phrase when two or more harvest-shaped small accounts use it and no other account does (what
 ordinary accounts write is no template of a sweep). Two candidates that share at least
-`min_shared` swarm phrases are joined; the swarm phrases are kept so that a fresh account can
-be matched to its group on its first prompts (online).
+`min_shared` swarm phrases are joined. This runs on the full passes only (batch, and the online
+scorer's refits), where the background is the whole population seen so far: matching one young
+account's first prompts against it joined too many people to swarms whose corpus they share.
 """
 
 from __future__ import annotations
@@ -94,14 +95,3 @@ def phrase_sharing(states: list[AccountState], swarm: set[int], min_shared: int 
     usage = Counter(p for phrases in mine for p in phrases)
     sharing = {s.account_id for s, phrases in zip(holders, mine) if sum(1 for p in phrases if usage[p] >= 2) >= min_shared}
     return len(sharing) / len(holders), sharing
-
-
-def group_by_phrases(state: AccountState, swarm_owner: dict[int, str], min_shared: int = MIN_SHARED) -> str | None:
-    """Online: the known swarm member whose group's phrases this account uses (at least `min_shared` of them)."""
-    if not state.phrases or not swarm_owner:
-        return None
-    votes = Counter(swarm_owner[p] for p in state.phrases if p in swarm_owner)
-    if not votes or sum(votes.values()) < MIN_SWARM_SHARE * len(state.phrases):
-        return None
-    owner, count = votes.most_common(1)[0]
-    return owner if count >= min_shared and owner != state.account_id else None

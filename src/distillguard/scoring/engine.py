@@ -21,7 +21,7 @@ from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_
 from distillguard.features.text import prompt_features
 from distillguard.linking.content_links import ContentIndex, content_edges, harvest_shaped, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
-from distillguard.linking.phrase_links import group_by_phrases, phrase_sharing, swarm_phrases
+from distillguard.linking.phrase_links import phrase_sharing, swarm_phrases
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
 # Detectors whose evidence belongs to a group as such: the evidence a group needs before its
@@ -89,6 +89,7 @@ class DetectionEngine:
         self.config = config or load_config()
         self.detectors, self.weights = build_detectors(self.config, extra_detectors)
         self.families = {name: spec.get("family", name) for name, spec in self.config.get("detectors", {}).items()}
+        self.uncalibrated = {name for name, spec in self.config.get("detectors", {}).items() if spec.get("calibrated", True) is False}
         self._observers = [d for d in self.detectors if type(d).observe is not Detector.observe]
         self.index = benchmark_index or build_benchmark_index(self.config.get("benchmark_paths") or [])
         self.states: dict[str, AccountState] = {}
@@ -103,8 +104,9 @@ class DetectionEngine:
         self.content_neighbours = int(content_linking.get("neighbours", 8))
         self.content_max_requests = int(content_linking.get("max_requests", 300))
         self.content_index = ContentIndex()
+        self.org_first: dict[str, str] = {}  # org id -> the first account seen with it
+        self.shared_orgs: set[str] = set()  # org ids two or more accounts hold: declared teams (kept live, per event)
         self.swarm_set: set[int] = set()  # phrases only swarm candidates use (linking/phrase_links.py), as of the last pass
-        self.swarm_owner: dict[int, str] = {}  # swarm phrase -> the group (its root account) that uses it
         self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
@@ -114,7 +116,7 @@ class DetectionEngine:
         self.calibrated = bool(calibration.get("enabled", True))
         self.target_fpr = float(calibration.get("target_fpr", 0.001))
         self.threshold_cap = float(calibration.get("threshold_cap", 0.85))
-        self.fit_quantiles = tuple(float(q) for q in calibration.get("tail_fit_quantiles", (0.5, 0.8)))
+        self.fit_quantiles = tuple(float(q) for q in calibration.get("tail_fit_quantiles", (0.5, 0.7)))
         self.reference = PopulationReference(quantile=float(calibration.get("ordinary_quantile", 0.95)))
         self.content = ContentReference()
         content = self.config.get("content", {})
@@ -131,6 +133,10 @@ class DetectionEngine:
         state = self.states.get(event.account_id)
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)
+        if event.org_id:
+            first = self.org_first.setdefault(event.org_id, event.account_id)
+            if first != event.account_id:
+                self.shared_orgs.add(event.org_id)
         vector = self.embeddings.get(prompt) if should_embed(state.n, self.embed_first, self.embed_every) else None
         phrases = phrase_keys(prompt) if state.n < self.embed_first else None
         state.update(event, features, hit, prompt, vector, phrases)
@@ -154,6 +160,9 @@ class DetectionEngine:
         for detector in self.detectors:
             detector.fit(population)
         self.content = ContentReference.fit(self.states.values())
+        if hasattr(self, "shared_orgs"):  # the live set: a team's second account declares it at once, not at the next fit
+            self.shared_orgs |= self.content.shared_orgs
+            self.content.shared_orgs = self.shared_orgs
         if not self.calibrated:
             return
         raw = {account_id: self._raw_findings(account_id, self.features_of(state)) for account_id, state in self.states.items()}
@@ -186,6 +195,9 @@ class DetectionEngine:
         cohort = self.cohort_of(account_id)
         out = []
         for finding in findings:
+            if finding.detector in getattr(self, "uncalibrated", ()):
+                out.append(finding)
+                continue
             score, level = self.reference.calibrate(finding.detector, cohort, finding.score)
             if score > 0:
                 evidence = dict(finding.evidence, raw_score=round(finding.score, 4), cohort=cohort, cohort_ordinary=round(level, 4))
@@ -259,6 +271,8 @@ class DetectionEngine:
                      if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
         if intent >= 0.1:
             return True
+        if state.n > self.content_max_requests:
+            return False  # a big account is no sybil of a swarm: content alone does not make it one
         if account_id in campaign.features.get("_phrase_members", ()):
             return True  # it fills the group's templates itself
         alignment = campaign.features.get("_attribution", {}).get(account_id)
@@ -285,12 +299,6 @@ class DetectionEngine:
         phrase_edges, self.swarm_set = swarm_phrases(states, self.content, self.content_max_requests, neighbours=self.content_neighbours)
         for a, b, _ in phrase_edges:
             self.linker.link(a, b, "content")
-        self.swarm_owner = {}
-        for state in states:
-            if state.phrases & self.swarm_set:
-                root = self.linker.find(state.account_id)
-                for phrase in state.phrases & self.swarm_set:
-                    self.swarm_owner.setdefault(phrase, root)
         group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
         self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
         return len(edges) + len(phrase_edges)
@@ -300,10 +308,6 @@ class DetectionEngine:
         if not (self.linking_enabled and self.content_linking):
             return 0
         state = self.states[account_id]
-        by_phrases = group_by_phrases(state, getattr(self, "swarm_owner", {})) if state.n <= self.content_max_requests else None
-        if by_phrases is not None and harvest_shaped(state, self.content):
-            self.linker.link(account_id, by_phrases, "content")
-            return 1
         early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
         if early is not None:
             self.linker.link(account_id, early, "content")
