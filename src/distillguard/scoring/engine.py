@@ -106,6 +106,7 @@ class DetectionEngine:
         self.content_index = ContentIndex()
         self.org_first: dict[str, str] = {}  # org id -> the first account seen with it
         self.shared_orgs: set[str] = set()  # org ids two or more accounts hold: declared teams (kept live, per event)
+        self.content_joined: set[str] = set()  # accounts that a content link (not shared infrastructure) put in a group
         self.swarm_set: set[int] = set()  # phrases only swarm candidates use (linking/phrase_links.py), as of the last pass
         self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
@@ -261,12 +262,15 @@ class DetectionEngine:
         """Whether this member takes its group's risk. Membership alone never flags an established
         account: it must show evidence of intent of its own (heavy use is not that) or clearly
         share the group's content direction. A fresh account (a new sybil on its first requests)
-        has no record yet and inherits."""
+        has no record yet and inherits, when shared infrastructure tied it to the group; one that only
+        its content put there must show that content itself (the group's phrases, or its direction):
+        people who ask what a harvest asks are joined by content too."""
         if campaign is None or not self.campaign_inherit or not campaign.inheritable:
             return False
         state = self.states.get(account_id)
-        if state is None or state.n < ESTABLISHED_REQUESTS:
-            return True
+        content_only = account_id in getattr(self, "content_joined", ())
+        if state is None or (state.n < ESTABLISHED_REQUESTS and not content_only):
+            return True  # a fresh account tied by shared infrastructure: stopped on its first requests
         intent = sum(self.weights.get(f.detector, 0.5) * f.score for f in (own.findings if own else [])
                      if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
         if intent >= 0.1:
@@ -295,13 +299,19 @@ class DetectionEngine:
         states = sorted(self.states.values(), key=lambda s: s.account_id)
         edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
         for a, b, _ in sorted(edges):
-            self.linker.link(a, b, "content")
+            self._content_link(a, b)
         phrase_edges, self.swarm_set = swarm_phrases(states, self.content, self.content_max_requests, neighbours=self.content_neighbours)
         for a, b, _ in phrase_edges:
-            self.linker.link(a, b, "content")
+            self._content_link(a, b)
         group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
         self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
         return len(edges) + len(phrase_edges)
+
+    def _content_link(self, a: str, b: str) -> None:
+        self.linker.link(a, b, "content")
+        joined = getattr(self, "content_joined", None)
+        if joined is not None:
+            joined.update((a, b))
 
     def link_content_of(self, account_id: str) -> int:
         """Online: link one account to its content neighbours among the indexed candidates."""
@@ -310,13 +320,13 @@ class DetectionEngine:
         state = self.states[account_id]
         early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
         if early is not None:
-            self.linker.link(account_id, early, "content")
+            self._content_link(account_id, early)
             return 1
         # one young account against another is the noisiest comparison: ask for more agreement
         found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine + self.content_online_margin,
                                                  self.content_neighbours, self.content_max_requests)
         for other, _ in found:
-            self.linker.link(account_id, other, "content")
+            self._content_link(account_id, other)
         return len(found)
 
     def campaigns(self) -> list[CampaignView]:
