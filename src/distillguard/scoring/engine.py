@@ -271,6 +271,8 @@ class DetectionEngine:
         content_only = account_id in getattr(self, "content_joined", ())
         if state is None or (state.n < ESTABLISHED_REQUESTS and not content_only):
             return True  # a fresh account tied by shared infrastructure: stopped on its first requests
+        if content_only and state.n > self.content_max_requests:
+            return False  # content joined it while it was small; grown past a sybil's size, it is judged on its own
         intent = sum(self.weights.get(f.detector, 0.5) * f.score for f in (own.findings if own else [])
                      if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
         if intent >= 0.1:
