@@ -243,7 +243,12 @@ class DetectionEngine:
         cohesion = self.content.group_cohesion(states)
         attribution = cohesion.pop("attribution")
         cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
-        cohesion["phrase_sharing"], phrase_members = phrase_sharing(states, getattr(self, "swarm_set", set()))
+        # phrase evidence comes from the members the phrases (or content) joined: a NAT's or a card's group
+        # of people who drew on the same public prompts is no swarm
+        joined = getattr(self, "content_joined", set())
+        cohesion["phrase_sharing"], phrase_members = phrase_sharing([s for s in states if s.account_id in joined],
+                                                                    getattr(self, "swarm_set", set()))
+        cohesion["phrase_sharing"] *= sum(1 for s in states if s.account_id in joined) / max(len(states), 1)
         # members counted alike: the merged view weighs requests, so a few big members would decide the group's shape
         cohesion["harvest_shaped_share"] = sum(1 for s in states if harvest_shaped(s, self.content)) / max(len(states), 1)
         extras.update(cohesion)
@@ -254,7 +259,7 @@ class DetectionEngine:
         weighted = {f.detector: self.weights.get(f.detector, 0.5) * f.score for f in assessment.findings}
         collective = any(weighted[d] >= 0.15 for d in COLLECTIVE_DETECTORS & weighted.keys())
         undeclared_intent = extras["declared_org_share"] <= 0.5 and any(weighted[d] >= self.threshold for d in RATE_DETECTORS & weighted.keys())
-        risky_members = sum(1 for m in members if self.member_risk(m) >= 0.5 * self.threshold)
+        risky_members = sum(1 for m in members if self.member_risk(m) >= 0.8 * self.threshold)  # risks no longer sit at 0: "risky" must mean it
         assessment.inheritable = collective or undeclared_intent or risky_members >= 0.5 * len(members)
         return assessment
 
