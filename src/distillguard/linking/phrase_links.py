@@ -29,6 +29,7 @@ MIN_SHARED = 3
 # A sybil filling templates has a good share of its phrases in the swarm set; a person or an app relaying
 # people's words has almost none, even when a topic's name or a stock phrase is shared.
 MIN_SWARM_SHARE = 0.06
+MIN_PROMPTS = 3  # an account with one or two prompts shares a public prompt by chance more often than a template
 MIN_BACKGROUND = 50  # accounts outside the candidates needed before "no ordinary account writes it" means anything
 
 
@@ -37,7 +38,7 @@ def _candidates(states: Iterable[AccountState], reference: ContentReference, max
     accounts the background comes from."""
     candidates, background = [], []
     for state in states:
-        if not state.phrases:
+        if not state.phrases or state.n < MIN_PROMPTS:
             continue
         if state.n <= max_requests and harvest_shaped(state, reference):
             candidates.append(state)
@@ -88,7 +89,7 @@ def phrase_sharing(states: list[AccountState], swarm: set[int], min_shared: int 
     """(share of a group's members, among those with phrases, that hold at least `min_shared` swarm phrases
     also held by another member; those members). The group's collective evidence that it fills one set
     of templates, and the accounts that carry it."""
-    holders = [s for s in states if s.phrases]
+    holders = [s for s in states if s.phrases and s.n >= MIN_PROMPTS]
     if len(holders) < 2 or not swarm:
         return 0.0, set()
     mine = [s.phrases & swarm if len(s.phrases & swarm) >= MIN_SWARM_SHARE * len(s.phrases) else set() for s in holders]
