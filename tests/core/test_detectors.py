@@ -42,7 +42,8 @@ CASES = {
         dict(reused_templates=30, templated_share=0.9, top_prefix_share=0.05, max_tokens_high_rate=1.0),
         dict(reused_templates=1, templated_share=1.0, top_prefix_share=1.0, max_tokens_high_rate=0.0),  # an enterprise pipeline
     ),
-    "output_maximising": (dict(mean_n=4.0), dict(mean_n=1.0, max_tokens_high_rate=1.0, completion_tokens_per_request=3000)),
+    "output_maximising": (dict(mean_n=4.0, max_tokens_high_rate=1.0),
+                          dict(mean_n=1.0, max_tokens_high_rate=1.0, completion_tokens_per_request=3000)),
     "ceiling_outputs": (dict(max_tokens_high_rate=1.0, completion_tokens_per_request=2600),
                         dict(max_tokens_high_rate=1.0, completion_tokens_per_request=300)),  # asks for the ceiling, gets short answers
     "timing_pattern": (dict(interarrival_cv=0.05), dict(interarrival_cv=1.4)),
@@ -77,9 +78,27 @@ def test_usage_anomaly_is_relative_to_the_population():
 def test_every_registered_detector_is_in_the_default_config_and_tested():
     config = load_config()
     assert set(config["detectors"]) == set(REGISTRY)
-    assert set(CASES) | {"usage_anomaly"} == set(REGISTRY)
+    assert set(CASES) | {"usage_anomaly", "extraction_economics", "coverage_sweep"} == set(REGISTRY)
     detectors, weights = build_detectors(config)
     assert all(0 < weights[d.name] <= 1 for d in detectors)
+
+
+def test_extraction_economics_needs_every_harvest_direction_at_once():
+    """Defect: below the keyword detectors' thresholds every account scored 0, so the ranking could not
+    tell a harvest from a chat user; and one heavy habit alone (long answers) must stay weak."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    population = [dict(BASE, output_input_ratio=float(rng.lognormal(0, 1)), completion_tokens_per_request=float(rng.lognormal(5.5, 0.6)),
+                       single_turn_rate=float(rng.uniform(0.2, 1.0)), max_tokens_high_rate=float(rng.choice([0.0, 0.0, 0.0, 1.0])),
+                       mean_n=1.0) for _ in range(400)]
+    detector = REGISTRY["extraction_economics"]().fit(population)
+    harvest = detector.score_account("h", dict(BASE, output_input_ratio=40.0, completion_tokens_per_request=3000.0, single_turn_rate=1.0,
+                                               max_tokens_high_rate=1.0, mean_n=3.0))
+    long_answers = detector.score_account("w", dict(BASE, output_input_ratio=1.0, completion_tokens_per_request=3000.0, single_turn_rate=0.5,
+                                                    max_tokens_high_rate=0.0, mean_n=1.0))
+    assert harvest is not None and harvest.score >= 0.8
+    assert long_answers is None or long_answers.score < 0.3
 
 
 def test_unknown_detector_in_user_config_is_a_clear_error(tmp_path):
@@ -87,3 +106,17 @@ def test_unknown_detector_in_user_config_is_a_clear_error(tmp_path):
     path.write_text("detectors:\n  no_such_thing: {enabled: true}\n")
     with pytest.raises(ValueError, match="unknown detector"):
         load_config(path)
+
+
+def test_coverage_sweep_is_breadth_of_a_person_sized_account_against_the_population():
+    """Defect: a capability sweep over sybils with their own IPs, clients and cards, wrapped and typo'd, was
+    0% flagged: nothing read how little an account dwells on any subject. An app relaying many people's
+    requests is broad too and must not count."""
+    population = [dict(BASE, content_concentration=0.2 + 0.001 * (i % 50), embedded_prompts=20.0) for i in range(200)]
+    detector = REGISTRY["coverage_sweep"]().fit(population)
+    sweep = dict(BASE, requests=14.0, embedded_prompts=14.0, content_concentration=0.1, max_tokens_high_rate=1.0)
+    hit = detector.score_account("s", sweep)
+    assert hit is not None and hit.score >= 0.9 and hit.atlas.startswith("AML.T")
+    assert detector.score_account("p", dict(sweep, content_concentration=0.3)) is None  # a person dwells
+    assert detector.score_account("a", dict(sweep, requests=600.0, embedded_prompts=60.0)) is None  # an app relaying many people
+    assert detector.score_account("e", dict(sweep, temperature_zero_rate=1.0)) is None  # a greedy evaluation run

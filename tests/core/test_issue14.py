@@ -174,3 +174,97 @@ def test_isolated_sybils_sweeping_one_task_space_are_one_campaign(tmp_path):
     assert metrics["tpr_flagged"] >= 0.8
     for persona in ("dev-team", "eval-cot-long", "stepwise-casual", "chinese-casual", "agentic"):
         assert metrics["per_persona_flag_rate"].get(persona, 0.0) == 0.0, persona
+
+
+def test_calibration_keeps_the_order_of_ordinary_findings():
+    """Defect: a finding at or below its cohort's ordinary level counted 0, so most accounts sat tied at
+    the same risk and the ranking the raw scores gave was lost (AUROC fell on traffic it was not tuned on)."""
+    reference = PopulationReference(quantile=0.95)
+    for i in range(400):
+        score = 0.6 if i % 5 == 0 else 0.3 if i % 5 == 1 else 0.0
+        reference.record(f"a{i}", "tier-2|v<2000|sdk", {"ceiling_outputs": score}, 0.0, ["ceiling_outputs"])
+    common, _ = reference.calibrate("ceiling_outputs", "tier-2|v<2000|sdk", 0.3)
+    higher, _ = reference.calibrate("ceiling_outputs", "tier-2|v<2000|sdk", 0.6)
+    rare, _ = reference.calibrate("ceiling_outputs", "tier-2|v<2000|sdk", 0.9)
+    assert 0.0 < common < higher < 0.3 < rare  # ordinary findings weigh little, but keep their order
+
+
+def test_an_org_id_no_other_account_holds_declares_no_team():
+    """Defect: a provider that gives every account its own default org id made every account look like a
+    declared organisation, which switched swarm linking and collective evidence off for all of them."""
+    from distillguard.features.content import ContentReference, shared_orgs
+    from distillguard.linking.content_links import harvest_shaped
+    from distillguard.linking.linker import campaign_extras
+
+    prompts = [f"Describe how our understanding of topic {i} developed over time." for i in range(12)]
+    sybils = []
+    for k in range(3):
+        state = _state(f"s{k}", prompts, max_tokens=4096)
+        state.orgs = {f"org-own-{k}"}
+        sybils.append(state)
+    team = [_state(f"t{k}", prompts, max_tokens=4096) for k in range(2)]
+    for state in team:
+        state.orgs = {"org-team"}
+    shared = shared_orgs(sybils + team)
+    reference = ContentReference(shared_orgs=shared)
+    assert shared == {"org-team"}
+    assert all(harvest_shaped(s, reference) for s in sybils) and not any(harvest_shaped(s, reference) for s in team)
+    assert campaign_extras(sybils, shared)["declared_org_share"] == 0.0
+    assert campaign_extras(team, shared)["declared_org_share"] == 1.0
+
+
+def test_sybils_filling_one_set_of_templates_are_joined_by_their_phrases():
+    """Defect: a capability sweep over 30 fresh accounts (10 prompts each, one topic per prompt) was never
+    linked: each account's mean content is close to everyone's, so the centroid test saw nothing."""
+    from distillguard.features.content import ContentReference
+    from distillguard.features.embedding import phrase_keys
+    from distillguard.linking.phrase_links import phrase_sharing, swarm_phrases
+
+    templates = ["Describe how our understanding of {} developed over time.", "What are the most common misconceptions about {}?",
+                 "Give a worked example that shows the core idea of {}.", "Compare the main competing theories of {} in detail."]
+    wrappers = ["", "Been stuck on this all day. ", "quick q: ", "For my class: "]
+    topics = [f"{a} {b}" for a in ("stellar", "cellular", "monetary", "tectonic", "neural", "coastal", "medieval", "quantum")
+              for b in ("evolution", "policy", "networks", "erosion", "trade", "signalling")]
+    rng = np.random.default_rng(2)
+
+    def account(name, prompts, **request):
+        state = AccountState(name)
+        for i, prompt in enumerate(prompts):
+            event = parse_event({"request_id": f"{name}-{i}", "ts": (T0 + timedelta(minutes=i)).isoformat(), "account_id": name,
+                                 "request": {"messages": [{"role": "user", "content": prompt}], **request}})
+            state.update(event, prompt_features(prompt), False, prompt, embed_text(prompt), phrase_keys(prompt))
+        return state
+
+    sybils = [account(f"sybil{k}", [wrappers[rng.integers(4)] + templates[rng.integers(4)].format(topics[rng.integers(len(topics))])
+                                    for _ in range(10)], max_tokens=4096) for k in range(12)]
+    words = "the a my our this that cat garden train recipe budget holiday printer laptop email meeting song weekend river".split()
+    people = [account(f"person{k}", [" ".join(rng.choice(words, 14)) + f" {k} {i}?" for i in range(12)]) for k in range(60)]
+    one_shot = [account(f"oneshot{k}", ["Please write " + " ".join(rng.choice(words, 16)) for _ in range(8)], max_tokens=4096)
+                for k in range(6)]
+    everyone = sybils + people + one_shot
+    edges, swarm = swarm_phrases(everyone, ContentReference(), max_requests=300, neighbours=8)
+    joined = {a for edge in edges for a in edge[:2]}
+    assert sum(s.account_id in joined for s in sybils) >= 10
+    assert not joined & {s.account_id for s in people + one_shot}
+    share, carriers = phrase_sharing(sybils, swarm)
+    assert share >= 0.8 and len(carriers) >= 10
+    assert phrase_sharing(one_shot, swarm)[0] == 0.0
+
+
+def test_an_early_own_flag_lapses_when_a_much_longer_record_contradicts_it():
+    """Defect: a writing app flagged on its first dozen requests (a broad, long-answer start) stayed flagged
+    through hundreds of ordinary requests; a harvest's evidence firms up, an app's early look does not."""
+    from distillguard.replay.online import OnlineScorer, _Track
+
+    scorer = OnlineScorer()
+    threshold = scorer.engine.threshold
+
+    def flagged() -> _Track:
+        return _Track(flagged_at="r10", flagged_ts="t", requests_before_flag=9, flag_basis="own")
+
+    contradicted, young, still_risky = flagged(), flagged(), flagged()
+    scorer._expire_if_not_borne_out(contradicted, 400, 0.2 * threshold)
+    scorer._expire_if_not_borne_out(young, 30, 0.2 * threshold)
+    scorer._expire_if_not_borne_out(still_risky, 400, 0.9 * threshold)
+    assert contradicted.flagged_at is None and contradicted.expired_flag == "r10"
+    assert young.flagged_at == "r10" and still_risky.flagged_at == "r10"

@@ -76,7 +76,7 @@ class TemplateSweepDetector(Detector):
 
 
 class OutputMaximisingDetector(Detector):
-    """Requests engineered for the most tokens per call: 'be exhaustive' phrasing, n > 1."""
+    """Requests engineered for the most tokens per call: 'be exhaustive' phrasing, n > 1 with long answers."""
 
     name = "output_maximising"
     atlas = "AML.T0024.002"
@@ -86,7 +86,11 @@ class OutputMaximisingDetector(Detector):
         if self.too_few_requests(features, 10):
             return None
         phrasing = ramp(features.get("output_max_rate", 0.0), 0.2, 0.6) * ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8)
-        sampling = ramp(features.get("mean_n", 1.0), 1.5, 3.0)
+        # Several samples per prompt are how pass@k evaluations work too, each a short answer; a harvest
+        # leaves every sample room to run long.
+        per_sample = features.get("completion_tokens_per_request", 0.0) / max(features.get("mean_n", 1.0), 1.0)
+        room = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), ramp(per_sample, 400, 1000))
+        sampling = ramp(features.get("mean_n", 1.0), 1.5, 3.0) * room
         score = max(phrasing, sampling)
         if score <= 0:
             return None

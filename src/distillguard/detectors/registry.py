@@ -12,6 +12,8 @@ from distillguard.config.validate import check_keys
 from distillguard.detectors.accounts import NewAccountRampDetector, SybilStructureDetector
 from distillguard.detectors.base import Detector
 from distillguard.detectors.benchmark_harvest import BenchmarkHarvestDetector
+from distillguard.detectors.coverage import CoverageSweepDetector
+from distillguard.detectors.economics import ExtractionEconomicsDetector
 from distillguard.detectors.instruction_harvest import (CeilingOutputsDetector, InstructionHarvestDetector, OutputMaximisingDetector,
                                                          TemplateSweepDetector)
 from distillguard.detectors.logprob_extraction import LogprobExtractionDetector
@@ -26,7 +28,8 @@ REGISTRY: dict[str, type[Detector]] = {
     for cls in (
         UsageAnomalyDetector, TimingDetector, LogprobExtractionDetector, ReasoningCoercionDetector, BenchmarkHarvestDetector,
         IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector, CeilingOutputsDetector,
-        NewAccountRampDetector, SybilStructureDetector, ContentSwarmDetector,
+        NewAccountRampDetector, SybilStructureDetector, ContentSwarmDetector, ExtractionEconomicsDetector,
+        CoverageSweepDetector,
     )
 }
 

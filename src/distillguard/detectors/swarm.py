@@ -21,27 +21,36 @@ class ContentSwarmDetector(Detector):
     description = "Accounts whose prompts are far more alike than unrelated accounts' are, with harvest-like requests"
 
     def score_account(self, account_id: str, features: Mapping[str, Any]) -> Finding | None:
-        members = features.get("content_members", 0.0)
-        if members < 3 or features.get("declared_org_share", 0.0) > 0.5:
+        if features.get("declared_org_share", 0.0) > 0.5:
             return None
         null = features.get("content_null_cosine", 1.0)
         margin = self.params.get("margin", 0.15)
         alike = ramp(features.get("content_cohesion", 0.0), null, null + margin)
         # ... and far more alike than what ordinary accounts send (people's requests relayed by apps are alike too)
         apart = ramp(features.get("content_alignment", 1.0) - features.get("content_outside_alignment", 0.0), 0.1, 0.25)
-        alike *= apart
+        members = features.get("content_members", 0.0)
+        alike *= apart * ramp(members, 3, 10)
+        # ... or they fill one set of templates: phrases no ordinary account writes, shared among the members
+        # (a sybil of a sweep needs only a few prompts for that, fewer than a content direction needs)
+        templated = ramp(features.get("phrase_sharing", 0.0), 0.5, 0.9) * ramp(features.get("members", 0.0), 3, 10)
+        if templated > alike:
+            alike, members = templated, features.get("members", 0.0)
+        if members < 3:
+            return None
         # what the group asks for: single-turn requests with room for long answers (a harvest's shape)
-        shape = ramp(features.get("single_turn_rate", 0.0), 0.6, 0.85) * max(
-            ramp(features.get("completion_tokens_per_request", 0.0), 300, 900), ramp(features.get("max_tokens_high_rate", 0.0), 0.2, 0.6))
+        # (over the merged requests, or over the members each counted once)
+        shape = max(ramp(features.get("single_turn_rate", 0.0), 0.6, 0.85) * max(
+            ramp(features.get("completion_tokens_per_request", 0.0), 300, 900), ramp(features.get("max_tokens_high_rate", 0.0), 0.2, 0.6)),
+            ramp(features.get("harvest_shaped_share", 0.0), 0.5, 0.9))
         # many evaluation runs of one benchmark look alike too, but decode greedily, one sample an item
-        score = alike * ramp(members, 3, 10) * shape * (1.0 - greedy_share(features))
+        score = alike * shape * (1.0 - greedy_share(features))
         if score <= 0:
             return None
         top = sorted(features.get("_attribution", {}).items(), key=lambda kv: -kv[1])[:5]
         return self.finding(
             score,
             {**evidence_of(features, "content_cohesion", "content_null_cosine", "content_alignment", "content_outside_alignment",
-                           "content_members", "single_turn_rate",
+                           "content_members", "phrase_sharing", "single_turn_rate",
                            "completion_tokens_per_request", "declared_org_share"),
              "driving_accounts": [{"account_id": a, "alignment": s} for a, s in top]},
             f"{int(members)} accounts send content {features.get('content_cohesion', 0):.2f} alike (unrelated accounts: "

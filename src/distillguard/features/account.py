@@ -26,6 +26,7 @@ from distillguard.features.text import TASK_KINDS, PromptFeatures
 SET_CAP = 4096  # distinct values remembered per attribute
 EXAMPLE_CAP = 5
 SPREAD_WINDOW = 128  # topical spread is measured on a fixed window so it does not decay with volume  # example prompts kept per reason
+PHRASE_CAP = 256  # phrase keys remembered per account
 MAX_TOKENS_HIGH = 2048  # a max_tokens at or above this asks for (near) the ceiling
 
 
@@ -110,6 +111,7 @@ class AccountState:
     # content: sum of the unit embeddings of the sampled prompts (features/embedding.py)
     emb_sum: Any = None
     emb_n: int = 0
+    phrases: set = field(default_factory=set)  # sampled phrase keys of the first prompts (features/embedding.py)
     # who and where
     ips: set = field(default_factory=set)
     prefixes_net: set = field(default_factory=set)
@@ -126,10 +128,13 @@ class AccountState:
     members: int = 1
 
     # ------------------------------------------------------------------
-    def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str, vector: Any = None) -> None:
+    def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str, vector: Any = None,
+               phrases: list[int] | None = None) -> None:
         ts = event.ts.timestamp()
         if vector is not None:
             self.add_embedding(vector)
+        if phrases:
+            self.phrases.update(phrases[: max(0, PHRASE_CAP - len(self.phrases))])
         if self.n == 0:
             self.first_ts = ts
         elif ts >= self.last_ts:

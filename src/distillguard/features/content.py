@@ -23,6 +23,16 @@ from distillguard.features.embedding import DIM
 MIN_EMBEDDED = 8  # an account's centroid says little before this many prompts were embedded
 
 
+def shared_orgs(states: Iterable[AccountState]) -> frozenset:
+    """Organisation ids that two or more accounts hold."""
+    seen: set = set()
+    shared: set = set()
+    for state in states:
+        for org in state.orgs:
+            (shared if org in seen else seen).add(org)
+    return frozenset(shared)
+
+
 def _unit(vector: np.ndarray) -> np.ndarray | None:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 1e-9 else None
@@ -33,13 +43,21 @@ class ContentReference:
     centre: np.ndarray = field(default_factory=lambda: np.zeros(DIM))
     null_cosine: float = 0.5  # high quantile of centred cosine between unrelated accounts
     accounts: int = 0
+    shared_orgs: frozenset | set = frozenset()  # organisation ids held by two or more accounts: declared teams
+
+    def declares_org(self, state: AccountState) -> bool:
+        """The account belongs to an organisation it shares with other accounts. Many providers give every
+        account its own default organisation id: one that no other account holds declares nothing."""
+        return not getattr(self, "shared_orgs", frozenset()).isdisjoint(state.orgs) if state.orgs else False
 
     @classmethod
     def fit(cls, states: Iterable[AccountState], quantile: float = 0.9, pairs: int = 4000, seed: int = 20261201) -> "ContentReference":
+        states = list(states)
+        shared = shared_orgs(states)
         centroids = [s.centroid() for s in states if s.emb_n >= MIN_EMBEDDED]
         centroids = [c for c in centroids if c is not None]
         if len(centroids) < 20:
-            return cls(accounts=len(centroids))
+            return cls(accounts=len(centroids), shared_orgs=shared)
         matrix = np.asarray(centroids)
         centre = np.median(matrix, axis=0)
         units = matrix - centre
@@ -51,7 +69,7 @@ class ContentReference:
         right = np.fromiter((rng.randrange(n) for _ in range(pairs)), dtype=np.int64, count=pairs)
         keep = left != right
         cosines = np.einsum("ij,ij->i", units[left[keep]], units[right[keep]])
-        return cls(centre=centre, null_cosine=float(np.quantile(cosines, quantile)), accounts=n)
+        return cls(centre=centre, null_cosine=float(np.quantile(cosines, quantile)), accounts=n, shared_orgs=shared)
 
     def centred(self, state: AccountState) -> np.ndarray | None:
         """Unit vector of the account's content relative to the population's centre."""

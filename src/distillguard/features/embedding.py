@@ -33,20 +33,29 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _DIGIT.sub("0", text[: MAX_CHARS * 2].lower())).strip()[:MAX_CHARS]
 
 
+def _codes(clean: str) -> np.ndarray:
+    return np.frombuffer(f" {clean} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _ngram_hashes(codes: np.ndarray, size: int) -> np.ndarray:
+    """Mixed 64-bit hashes of every character n-gram of `size` (a rolling polynomial over code points)."""
+    h = np.zeros(codes.size - size + 1, dtype=np.uint64)
+    for offset in range(size):
+        h = h * _PRIME + codes[offset : offset + h.size]
+    return (h + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
+
+
 def embed_text(text: str) -> np.ndarray:
     """Unit vector (float32, DIM) of a prompt's hashed character n-grams; zeros for empty text."""
     vector = np.zeros(DIM, dtype=np.float32)
     clean = normalise(text)
     if not clean:
         return vector
-    codes = np.frombuffer(f" {clean} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = _codes(clean)
     for size in _NGRAMS:
         if codes.size < size:
             continue
-        h = np.zeros(codes.size - size + 1, dtype=np.uint64)
-        for offset in range(size):
-            h = h * _PRIME + codes[offset : offset + h.size]
-        h = (h + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
+        h = _ngram_hashes(codes, size)
         index = (h >> np.uint64(40)) % np.uint64(DIM)
         sign = np.where((h >> np.uint64(33)) & np.uint64(1), 1.0, -1.0)
         vector += np.bincount(index.astype(np.int64), weights=sign, minlength=DIM).astype(np.float32)
@@ -54,6 +63,24 @@ def embed_text(text: str) -> np.ndarray:
     vector = np.sign(vector) * np.log1p(np.abs(vector))
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
+
+
+PHRASE_CHARS = 16  # a phrase: this many characters of normalised text (two or three words, a few CJK words)
+PHRASE_KEEP = 8  # one phrase in this many is kept, chosen by its hash, so every account keeps the same ones
+PHRASE_MAX = 48  # phrases kept per prompt
+
+
+def phrase_keys(text: str) -> list[int]:
+    """32-bit keys of a sample of the prompt's character 16-grams (the same sample for every account:
+    selection by hash value). Two accounts filling one set of templates share many; people writing
+    their own words share few beyond what everyone writes."""
+    clean = normalise(text)
+    codes = _codes(clean)
+    if codes.size < PHRASE_CHARS:
+        return []
+    h = _ngram_hashes(codes, PHRASE_CHARS)
+    kept = h[(h >> np.uint64(58)) % np.uint64(PHRASE_KEEP) == 0][:PHRASE_MAX]
+    return (kept >> np.uint64(32)).astype(np.uint32).tolist()
 
 
 class EmbeddingCache:

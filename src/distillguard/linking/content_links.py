@@ -20,10 +20,11 @@ from distillguard.features.account import AccountState
 from distillguard.features.content import MIN_EMBEDDED, ContentReference
 
 
-def harvest_shaped(state: AccountState, min_single_turn: float = 0.7) -> bool:
+def harvest_shaped(state: AccountState, reference: ContentReference | None = None, min_single_turn: float = 0.7) -> bool:
     """Single-turn, room for long answers, not greedy, and no declared organisation (a team is
-    judged with its organisation; joining it to a swarm would chain the whole team in)."""
-    if state.orgs:
+    judged with its organisation; joining it to a swarm would chain the whole team in). Without a
+    reference every organisation id counts as declared."""
+    if state.orgs and (reference is None or reference.declares_org(state)):
         return False
     n = max(state.n, 1)
     long_answers = state.completion_tokens / n >= 300 or state.max_tokens_high / n >= 0.3 or state.n_sum / n > 1.2
@@ -41,7 +42,7 @@ def content_edges(states: Iterable[AccountState], reference: ContentReference, m
     are big accounts, judged on their own."""
     ids, vectors = [], []
     for state in states:
-        if state.n > max_requests or not harvest_shaped(state):
+        if state.n > max_requests or not harvest_shaped(state, reference):
             continue
         vector = reference.centred(state)
         if vector is not None:
@@ -83,7 +84,7 @@ class ContentIndex:
             vector = reference.centred(state)
             if vector is None:
                 continue
-            if state.n <= max_requests and harvest_shaped(state):
+            if state.n <= max_requests and harvest_shaped(state, reference):
                 ids.append(state.account_id)
                 vectors.append(vector)
             else:
@@ -109,7 +110,7 @@ class ContentIndex:
         compare with a group's mean direction, which is known precisely."""
         if not self.groups or state.emb_n < min_embedded or state.emb_n >= MIN_EMBEDDED:
             return None
-        if not harvest_shaped(state):
+        if not harvest_shaped(state, reference):
             return None
         centroid = state.centroid()
         if centroid is None:
@@ -129,7 +130,7 @@ class ContentIndex:
 
     def neighbours_of(self, state: AccountState, reference: ContentReference, min_cosine: float, k: int,
                       max_requests: int) -> list[tuple[str, float]]:
-        if state.n > max_requests or not harvest_shaped(state) or self.matrix.size == 0:
+        if state.n > max_requests or not harvest_shaped(state, reference) or self.matrix.size == 0:
             return []
         vector = reference.centred(state)
         if vector is None or vector.shape[0] != self.matrix.shape[1]:

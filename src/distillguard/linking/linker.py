@@ -202,8 +202,11 @@ def campaign_id_for(members: list[str]) -> str:
     return "camp-" + format(zlib.crc32(min(members).encode()), "08x")
 
 
-def campaign_extras(members: list[AccountState]) -> dict[str, float]:
-    """Collective features only a group has: creation burst, declared organisations, size."""
+def campaign_extras(members: list[AccountState], shared_orgs: frozenset | None = None) -> dict[str, float]:
+    """Collective features only a group has: creation burst, declared organisations, size.
+
+    A member declares an organisation when it holds an org id that other accounts hold too
+    (`shared_orgs`); without that set, any org id counts."""
     created = sorted(s.created_at for s in members if s.created_at is not None)
     burst = 0
     left = 0
@@ -214,5 +217,6 @@ def campaign_extras(members: list[AccountState]) -> dict[str, float]:
     return {
         "members": float(len(members)),
         "creation_burst_share": burst / len(members) if members else 0.0,
-        "declared_org_share": sum(1 for s in members if s.orgs) / len(members) if members else 0.0,
+        "declared_org_share": sum(1 for s in members if s.orgs and (shared_orgs is None or not shared_orgs.isdisjoint(s.orgs)))
+        / len(members) if members else 0.0,
     }

@@ -6,7 +6,9 @@ accounts evolve, and a campaign that crosses the threshold flags all of its memb
 once, including members that join it later. Flags are sticky, for accounts and for
 campaigns: a campaign's risk moves as members join and dilute or sharpen its evidence,
 but once it has been flagged (and enforcement has acted) it stays flagged until an
-analyst clears it. `first_flag_*` records the first request at which an account's flag
+analyst clears it; the exceptions are flags that rested only on a group's evidence (they lapse with
+it) and own flags raised on an account's first few requests that its much longer record no longer
+supports (`_expire_if_not_borne_out`). `first_flag_*` records the first request at which an account's flag
 was raised, using only events up to and including it.
 """
 
@@ -23,6 +25,10 @@ from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.linking.linker import campaign_id_for
 from distillguard.scoring.engine import Assessment, DetectionEngine
+
+
+EARLY_FLAG_REQUESTS = 100  # an own flag raised by this many requests is reviewed against the longer record
+BORNE_OUT_FACTOR = 4  # ... once the account has sent this many times as many requests
 
 
 @dataclass
@@ -109,6 +115,8 @@ class OnlineScorer:
             newly = True
         elif track.flagged_at is not None and track.flag_basis == "campaign":
             self._expire_if_unsupported(track, event.account_id, own_risk, campaign)
+        elif track.flagged_at is not None and track.flag_basis == "own":
+            self._expire_if_not_borne_out(track, state.n, risk)
         findings = list(track.own.findings if track.own else [])
         if campaign and campaign.assessment:
             findings += campaign.assessment.findings
@@ -124,10 +132,25 @@ class OnlineScorer:
 
     def _expire_if_unsupported(self, track: _Track, account_id: str, own_risk: float, campaign: _CampaignTrack | None) -> None:
         """A flag that rested only on a group's evidence lapses when that evidence is gone (the
-        account left the group, or the group no longer shows collective evidence)."""
+        account left the group, or the group no longer shows collective evidence) or when the account,
+        flagged as a fresh member, has since grown far past a sybil's size with a record of its own that
+        does not tie it to the group's behaviour (membership alone never flags an established account;
+        a sybil-sized member of a flagged group stays flagged however the group's risk moves)."""
         if own_risk >= self.engine.threshold:
             track.flag_basis = "own"
-        elif campaign is None or campaign.assessment is None or not campaign.assessment.inheritable or campaign.risk < self.engine.threshold:
+        elif campaign is None or campaign.assessment is None or not campaign.assessment.inheritable or campaign.risk < self.engine.threshold \
+                or (self.engine.states[account_id].n > self.engine.content_max_requests
+                    and not self.engine.inherits(account_id, track.own, campaign.assessment)):
+            track.expired_flag = track.flagged_at
+            track.flagged_at = track.flagged_ts = track.requests_before_flag = track.flag_basis = None
+
+    def _expire_if_not_borne_out(self, track: _Track, requests: int, risk: float) -> None:
+        """An own flag raised on an account's first few requests lapses when a record many times longer no
+        longer supports it: early rates are noisy (five prompts can look like a sweep), a harvest's evidence
+        only firms up, and a flag that an account's own history contradicts is not one to keep enforcing."""
+        flagged_n = (track.requests_before_flag or 0) + 1
+        if flagged_n <= EARLY_FLAG_REQUESTS and requests >= BORNE_OUT_FACTOR * flagged_n and requests >= 2 * EARLY_FLAG_REQUESTS \
+                and risk < 0.75 * self.engine.threshold:
             track.expired_flag = track.flagged_at
             track.flagged_at = track.flagged_ts = track.requests_before_flag = track.flag_basis = None
 

@@ -3,11 +3,16 @@
 Two things make a score mean the same on every provider's traffic:
 
 1. **Per-cohort discount.** Accounts are grouped into cohorts of similar accounts (tier,
-   volume band, client kind). For each detector, the cohort's ordinary level is a high
-   quantile of that detector's score among its members (streaming 1%-bin histograms, so the
-   reference updates one account at a time in replay and at the gateway). A finding counts
-   only by how far it rises above what is ordinary in its cohort: when a fifth of the
-   SDK-driven heavy users trip `ceiling_outputs`, that is how such customers work.
+   volume band, client kind). For each detector the reference keeps the distribution of its
+   scores among the cohort's members (streaming 1%-bin histograms, so it updates one account
+   at a time in replay and at the gateway). A finding counts by the larger of how far it
+   rises above the cohort's ordinary level (a high quantile) and its raw score scaled by how
+   rare it is in the cohort (the empirical tail share, on a log scale: a finding as rare as
+   the target false-positive rate counts in full, one that a fifth of the cohort shows counts
+   about a quarter). When a fifth of the SDK-driven heavy users trip `ceiling_outputs`, that
+   is how such customers work, so it weighs little; but it still weighs something, so that
+   accounts keep the order their evidence gives them instead of sitting tied at zero (a
+   ranking that is flat below the threshold cannot say which account to look at next).
    Small cohorts lean on the whole population (shrinkage by member count).
 2. **A threshold set for a false-positive rate.** The bulk of the population's risk
    (median and an upper quantile that a campaign of up to a fifth of the accounts cannot
@@ -26,8 +31,9 @@ from typing import Any, Iterable
 import numpy as np
 
 BINS = 100
-COHORT_PRIOR = 50.0
-MIN_POPULATION = 200  # accounts the reference needs before it discounts anything  # pseudo-accounts of the whole population mixed into each cohort's quantile
+COHORT_PRIOR = 50.0  # pseudo-accounts of the whole population mixed into each cohort's statistics
+MIN_POPULATION = 200  # accounts the reference needs before it discounts anything
+RARE_SHARE = 0.001  # a finding this rare in its cohort counts at its full raw score
 
 
 def volume_band(requests: float) -> str:
@@ -62,6 +68,11 @@ class ScoreSketch:
     @property
     def total(self) -> int:
         return int(self.counts.sum())
+
+    def share_at_least(self, score: float) -> float:
+        """Share of the recorded scores in the bin of `score` or above (0 when empty)."""
+        total = self.total
+        return float(self.counts[self.bin_of(score):].sum()) / total if total else 0.0
 
     def quantile(self, q: float) -> float:
         total = self.total
@@ -120,10 +131,30 @@ class PopulationReference:
             level = weight * mine.quantile(self.quantile) + (1 - weight) * level
         return level
 
+    def tail_share(self, detector: str, cohort: str, score: float) -> float | None:
+        """Share of the cohort whose score reaches `score`, shrunk to the population's (None: too
+        few accounts to say)."""
+        everyone = self.sketches.get(("*", detector))
+        if everyone is None or everyone.total < MIN_POPULATION:
+            return None
+        share = everyone.share_at_least(score)
+        mine = self.sketches.get((cohort, detector))
+        n = mine.total if mine is not None else 0
+        if n:
+            weight = n / (n + COHORT_PRIOR)
+            share = weight * mine.share_at_least(score) + (1 - weight) * share
+        return max(share, 1.0 / (everyone.total + 1))
+
     def calibrate(self, detector: str, cohort: str, score: float) -> tuple[float, float]:
-        """(calibrated score, the cohort's ordinary level): only the rise above ordinary counts."""
+        """(calibrated score, the cohort's ordinary level): the rise above ordinary, or the raw
+        score scaled by the finding's rarity in the cohort, whichever is larger."""
         level = min(self.ordinary(detector, cohort), 0.95)
-        return (max(0.0, (score - level) / (1.0 - level)), level)
+        rise = max(0.0, (score - level) / (1.0 - level))
+        share = self.tail_share(detector, cohort, score)
+        if share is None:
+            return (rise, level)
+        rarity = min(1.0, math.log(1.0 / share) / math.log(1.0 / RARE_SHARE))
+        return (max(rise, score * rarity), level)
 
 
 def threshold_for_fpr(risks: ScoreSketch, target_fpr: float, floor: float, cap: float, fit_quantiles: tuple[float, float]) -> float:

@@ -17,10 +17,11 @@ from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.features.benchmark_index import BenchmarkIndex
 from distillguard.features.content import ContentReference
-from distillguard.features.embedding import EmbeddingCache, should_embed
+from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_embed
 from distillguard.features.prompt_cache import PromptFeatureCache
-from distillguard.linking.content_links import ContentIndex, content_edges, outside_alignment
+from distillguard.linking.content_links import ContentIndex, content_edges, harvest_shaped, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
+from distillguard.linking.phrase_links import phrase_sharing, swarm_phrases
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
 
 # Detectors whose evidence belongs to a group as such: the evidence a group needs before its
@@ -90,6 +91,7 @@ class DetectionEngine:
         self.config = config or load_config()
         self.detectors, self.weights = build_detectors(self.config, extra_detectors)
         self.families = {name: spec.get("family", name) for name, spec in self.config.get("detectors", {}).items()}
+        self.uncalibrated = {name for name, spec in self.config.get("detectors", {}).items() if spec.get("calibrated", True) is False}
         self._observers = [d for d in self.detectors if type(d).observe is not Detector.observe]
         self.index = benchmark_index or build_benchmark_index(self.config.get("benchmark_paths") or [])
         self.states: dict[str, AccountState] = {}
@@ -104,6 +106,10 @@ class DetectionEngine:
         self.content_neighbours = int(content_linking.get("neighbours", 8))
         self.content_max_requests = int(content_linking.get("max_requests", 300))
         self.content_index = ContentIndex()
+        self.org_first: dict[str, str] = {}  # org id -> the first account seen with it
+        self.shared_orgs: set[str] = set()  # org ids two or more accounts hold: declared teams (kept live, per event)
+        self.content_joined: set[str] = set()  # accounts that a content link (not shared infrastructure) put in a group
+        self.swarm_set: set[int] = set()  # phrases only swarm candidates use (linking/phrase_links.py), as of the last pass
         self.content_online_margin = float(content_linking.get("online_margin", 0.1))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
@@ -113,7 +119,7 @@ class DetectionEngine:
         self.calibrated = bool(calibration.get("enabled", True))
         self.target_fpr = float(calibration.get("target_fpr", 0.001))
         self.threshold_cap = float(calibration.get("threshold_cap", 0.85))
-        self.fit_quantiles = tuple(float(q) for q in calibration.get("tail_fit_quantiles", (0.5, 0.8)))
+        self.fit_quantiles = tuple(float(q) for q in calibration.get("tail_fit_quantiles", (0.5, 0.7)))
         self.reference = PopulationReference(quantile=float(calibration.get("ordinary_quantile", 0.95)))
         self.content = ContentReference()
         content = self.config.get("content", {})
@@ -132,8 +138,13 @@ class DetectionEngine:
         state = self.states.get(event.account_id)
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)
+        if event.org_id:
+            first = self.org_first.setdefault(event.org_id, event.account_id)
+            if first != event.account_id:
+                self.shared_orgs.add(event.org_id)
         vector = self.embeddings.get(prompt) if should_embed(state.n, self.embed_first, self.embed_every) else None
-        state.update(event, features, hit, prompt, vector)
+        phrases = phrase_keys(prompt) if state.n < self.embed_first else None
+        state.update(event, features, hit, prompt, vector, phrases)
         for detector in self._observers:
             detector.observe(event)
         return state
@@ -154,6 +165,9 @@ class DetectionEngine:
         for detector in self.detectors:
             detector.fit(population)
         self.content = ContentReference.fit(self.states.values())
+        if hasattr(self, "shared_orgs"):  # the live set: a team's second account declares it at once, not at the next fit
+            self.shared_orgs |= self.content.shared_orgs
+            self.content.shared_orgs = self.shared_orgs
         if not self.calibrated:
             return
         raw = {account_id: self._raw_findings(account_id, self.features_of(state)) for account_id, state in self.states.items()}
@@ -186,6 +200,9 @@ class DetectionEngine:
         cohort = self.cohort_of(account_id)
         out = []
         for finding in findings:
+            if finding.detector in getattr(self, "uncalibrated", ()):
+                out.append(finding)
+                continue
             score, level = self.reference.calibrate(finding.detector, cohort, finding.score)
             if score > 0:
                 evidence = dict(finding.evidence, raw_score=round(finding.score, 4), cohort=cohort, cohort_ordinary=round(level, 4))
@@ -242,18 +259,27 @@ class DetectionEngine:
         for state in states:
             merged.merge(state)
         merged.created_at = None
-        extras = campaign_extras(states)
+        extras = campaign_extras(states, getattr(self.content, "shared_orgs", None))
         cohesion = self.content.group_cohesion(states)
         attribution = cohesion.pop("attribution")
         cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
+        # phrase evidence comes from the members the phrases (or content) joined: a NAT's or a card's group
+        # of people who drew on the same public prompts is no swarm
+        joined = getattr(self, "content_joined", set())
+        cohesion["phrase_sharing"], phrase_members = phrase_sharing([s for s in states if s.account_id in joined],
+                                                                    getattr(self, "swarm_set", set()))
+        cohesion["phrase_sharing"] *= sum(1 for s in states if s.account_id in joined) / max(len(states), 1)
+        # members counted alike: the merged view weighs requests, so a few big members would decide the group's shape
+        cohesion["harvest_shaped_share"] = sum(1 for s in states if harvest_shaped(s, self.content)) / max(len(states), 1)
         extras.update(cohesion)
         features = self.features_of(merged, extras)
         features["_attribution"] = attribution
+        features["_phrase_members"] = phrase_members
         assessment = self._assessment(self._raw_findings(merged.account_id, features, campaign_level=True), features)
         weighted = {f.detector: self.weights.get(f.detector, 0.5) * f.score for f in assessment.findings}
         collective = any(weighted[d] >= 0.15 for d in COLLECTIVE_DETECTORS & weighted.keys())
         undeclared_intent = extras["declared_org_share"] <= 0.5 and any(weighted[d] >= self.threshold for d in RATE_DETECTORS & weighted.keys())
-        risky_members = sum(1 for m in members if self.member_risk(m) >= 0.5 * self.threshold)
+        risky_members = sum(1 for m in members if self.member_risk(m) >= 0.8 * self.threshold)  # risks no longer sit at 0: "risky" must mean it
         assessment.inheritable = collective or undeclared_intent or risky_members >= 0.5 * len(members)
         return assessment
 
@@ -261,16 +287,25 @@ class DetectionEngine:
         """Whether this member takes its group's risk. Membership alone never flags an established
         account: it must show evidence of intent of its own (heavy use is not that) or clearly
         share the group's content direction. A fresh account (a new sybil on its first requests)
-        has no record yet and inherits."""
+        has no record yet and inherits, when shared infrastructure tied it to the group; one that only
+        its content put there must show that content itself (the group's phrases, or its direction):
+        people who ask what a harvest asks are joined by content too."""
         if campaign is None or not self.campaign_inherit or not campaign.inheritable:
             return False
         state = self.states.get(account_id)
-        if state is None or state.n < ESTABLISHED_REQUESTS:
-            return True
+        content_only = account_id in getattr(self, "content_joined", ())
+        if state is None or (state.n < ESTABLISHED_REQUESTS and not content_only):
+            return True  # a fresh account tied by shared infrastructure: stopped on its first requests
+        if content_only and state.n > self.content_max_requests:
+            return False  # content joined it while it was small; grown past a sybil's size, it is judged on its own
         intent = sum(self.weights.get(f.detector, 0.5) * f.score for f in (own.findings if own else [])
                      if f.detector in RATE_DETECTORS or f.detector == "template_sweep")
         if intent >= 0.1:
             return True
+        if state.n > self.content_max_requests:
+            return False  # a big account is no sybil of a swarm: content alone does not make it one
+        if account_id in campaign.features.get("_phrase_members", ()):
+            return True  # it fills the group's templates itself
         alignment = campaign.features.get("_attribution", {}).get(account_id)
         return alignment is not None and alignment >= 0.5
 
@@ -291,10 +326,19 @@ class DetectionEngine:
         states = sorted(self.states.values(), key=lambda s: s.account_id)
         edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
         for a, b, _ in sorted(edges):
-            self.linker.link(a, b, "content")
+            self._content_link(a, b)
+        phrase_edges, self.swarm_set = swarm_phrases(states, self.content, self.content_max_requests, neighbours=self.content_neighbours)
+        for a, b, _ in phrase_edges:
+            self._content_link(a, b)
         group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
         self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
-        return len(edges)
+        return len(edges) + len(phrase_edges)
+
+    def _content_link(self, a: str, b: str) -> None:
+        self.linker.link(a, b, "content")
+        joined = getattr(self, "content_joined", None)
+        if joined is not None:
+            joined.update((a, b))
 
     def link_content_of(self, account_id: str) -> int:
         """Online: link one account to its content neighbours among the indexed candidates."""
@@ -303,13 +347,13 @@ class DetectionEngine:
         state = self.states[account_id]
         early = self.content_index.early_group_of(state, self.content, self.content_min_cosine) if state.n <= self.content_max_requests else None
         if early is not None:
-            self.linker.link(account_id, early, "content")
+            self._content_link(account_id, early)
             return 1
         # one young account against another is the noisiest comparison: ask for more agreement
         found = self.content_index.neighbours_of(state, self.content, self.content_min_cosine + self.content_online_margin,
                                                  self.content_neighbours, self.content_max_requests)
         for other, _ in found:
-            self.linker.link(account_id, other, "content")
+            self._content_link(account_id, other)
         return len(found)
 
     def campaigns(self) -> list[CampaignView]:

@@ -1,0 +1,128 @@
+"""Development benchmark: traffic from a second independent generator ("devgen"), scored through the CLI.
+
+    .venv/bin/python -m bench.dev_bench [--scale small|standard] [--seeds 1 2 3] [--heldout]
+
+`devgen` was written by a helper who saw only the API-event spec and a prose list of customer and
+attacker behaviours, never the detectors or the project's simulator. Unlike the blind generator
+(bench/blind_bench.py), which nobody tunes on, devgen is the one independent population the
+detectors may be tuned on, and only on its tuning seeds (1-3); seeds 11-12 are held out and are
+read only to report. Each seed: generate, then `distillguard scan EVENTS --replay --out VERDICTS`
+(the command a provider runs), then `devgen.score`, which counts an account missing from the
+verdicts as unflagged.
+
+The generator is found at $DISTILLGUARD_DEVGEN (a folder holding the `devgen` package) or else
+bench/devgen/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+from bench.blind_bench import _run
+from bench.results_io import BENCH_DIR
+
+WORK = BENCH_DIR / "_work" / "dev"
+RESULTS = BENCH_DIR / "results" / "dev_detection.json"
+TUNE_SEEDS = (1, 2, 3)
+HELDOUT_SEEDS = (11, 12)
+HEADLINE = ("auroc", "tpr_at_fpr_0.1pct", "tpr_at_fpr_1pct", "flagged_tpr", "flagged_fpr", "flagged_fp", "campaign_recall",
+            "leaked_share_overall", "leaked_share_campaign_mean", "campaign_ari", "missing_verdicts")
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def markdown(results: dict[str, dict], scale: str, tag: str) -> str:
+    """Headline figures, then flag rates per persona (good ones: false flags; attacks: recall), one column per seed."""
+    seeds = list(results)
+    lines = [f"devgen ({tag} seeds), scale `{scale}`, `distillguard scan EVENTS --replay --out VERDICTS`, scored by `devgen.score`.", "",
+             "| measure | " + " | ".join(seeds) + " |", "|---|" + "---|" * len(seeds)]
+    lines += [f"| {key} | " + " | ".join(_fmt(results[s].get(key, "—")) for s in seeds) + " |" for key in HEADLINE]
+    lines += [f"| scan wall s / CPU s (load) | " + " | ".join(
+        f"{results[s]['_timings'].get('scan_s', '—')} / {results[s]['_timings'].get('scan_cpu_s', '—')} ({results[s].get('_load')})"
+        for s in seeds) + " |"]
+    for group in ("legit_personas", "attack_personas"):
+        personas = sorted({p for r in results.values() for p in r.get(group, {})})
+        lines += ["", f"{'Good' if group == 'legit_personas' else 'Attack'} personas, flagged / accounts:", "",
+                  "| persona | " + " | ".join(seeds) + " |", "|---|" + "---|" * len(seeds)]
+        for persona in personas:
+            cells = [results[s].get(group, {}).get(persona) for s in seeds]
+            lines.append(f"| {persona} | " + " | ".join("—" if c is None else f"{c['flagged']}/{c['accounts']}" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def devgen_root() -> Path:
+    root = Path(os.environ.get("DISTILLGUARD_DEVGEN") or BENCH_DIR / "devgen")
+    if not (root / "devgen" / "generate.py").is_file():
+        raise SystemExit(f"devgen not found: {root}/devgen/generate.py is missing (set DISTILLGUARD_DEVGEN to the folder holding the "
+                         "`devgen` package)")
+    return root
+
+
+def _env(root: Path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: bool = True) -> dict:
+    out = WORK / f"{scale}-{seed}"
+    out.mkdir(parents=True, exist_ok=True)
+    events, labels = out / "events.jsonl", out / "labels.jsonl"
+    timings: dict[str, float] = {}
+    if not labels.exists():
+        timings["generate_s"] = _run([sys.executable, "-m", "devgen.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
+                                     env=_env(root))
+    verdicts = out / "verdicts.jsonl"
+    if rescan or not verdicts.exists():
+        scan = [sys.executable, "-m", "distillguard.cli", "scan", str(events), "--replay", "--out", str(verdicts), "--no-db"]
+        if data_dir is not None and (data_dir / "benchmark").is_dir():
+            scan += ["--benchmarks", str(data_dir / "benchmark")]
+        cpu = _children_cpu()
+        timings["scan_s"] = _run(scan)
+        timings["scan_cpu_s"] = _children_cpu() - cpu
+    report = out / "score.json"
+    _run([sys.executable, "-m", "devgen.score", "--events", str(events), "--labels", str(labels), "--verdicts", str(verdicts),
+          "--json", str(report)], env=_env(root))
+    result = json.loads(report.read_text())
+    result["_timings"] = {k: round(v, 1) for k, v in timings.items()}
+    result["_load"] = round(os.getloadavg()[0], 1)
+    return result
+
+
+def run(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, rescan: bool = True, tag: str = "tune") -> dict:
+    root = devgen_root()
+    results = {f"seed {s}": run_seed(s, scale, data_dir, root, rescan) for s in seeds}
+    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    saved[f"{tag}-{scale}"] = results
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(saved, indent=1, default=float))
+    print(markdown(results, scale, tag))
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"), help="corpora folder (its benchmark/ is indexed)")
+    parser.add_argument("--scale", choices=("small", "standard"), default="small")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None, help=f"default: the tuning seeds {TUNE_SEEDS}")
+    parser.add_argument("--heldout", action="store_true", help=f"run the held-out seeds {HELDOUT_SEEDS} (report only: never tune on them)")
+    parser.add_argument("--no-rescan", action="store_true", help="score verdicts already written (for a re-score after a scorer change)")
+    args = parser.parse_args(argv)
+    seeds = tuple(args.seeds) if args.seeds else HELDOUT_SEEDS if args.heldout else TUNE_SEEDS
+    run(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune")
+
+
+if __name__ == "__main__":
+    main()
