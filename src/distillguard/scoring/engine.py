@@ -16,6 +16,7 @@ from distillguard.detectors.registry import build_detectors, load_config
 from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.features.benchmark_index import BenchmarkIndex
+from distillguard.features.builtin_benchmark import procedural_benchmark
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_embed
 from distillguard.features.prompt_cache import PromptFeatureCache
@@ -32,7 +33,6 @@ COLLECTIVE_DETECTORS = frozenset({"sybil_structure", "content_swarm"})
 RATE_DETECTORS = frozenset({"logprob_extraction", "reasoning_coercion", "benchmark_harvest", "identity_probe", "instruction_harvest",
                             "output_maximising"})
 ESTABLISHED_REQUESTS = 20  # an account this active has a record of its own to be judged on
-from distillguard.simulate.prompts import procedural_benchmark
 
 
 def combine(findings: list[Finding], weights: dict[str, float], families: dict[str, str] | None = None) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 from typing import Protocol
+from distillguard.features.builtin_benchmark import procedural_benchmark  # noqa: F401  (re-exported for the simulator)
 
 
 CODE_HINT = re.compile(r"```|\bdef |\bfunction\b|\bcode\b|python|javascript|sql|error|bug", re.I)
@@ -147,40 +148,6 @@ def synthetic_instruction(rng: random.Random) -> str:
 def benchmark_question(rng: random.Random) -> str:
     """Procedural benchmark-like items; `procedural_benchmark()` lists the same universe."""
     return rng.choice(procedural_benchmark())
-
-
-_BENCH_CACHE: list[str] = []
-
-
-def procedural_benchmark(size: int = 1500) -> list[str]:
-    """A fixed 'public benchmark' of procedural items (math word problems, MCQ, code stubs)."""
-    if _BENCH_CACHE:
-        return _BENCH_CACHE
-    rng = random.Random(1234)
-    names = ["Maria", "Jamal", "Wei", "Priya", "Tom", "Aiko", "Lena", "Omar"]
-    items = ["apples", "pencils", "stickers", "marbles", "cookies", "books", "coins", "tickets"]
-    for _ in range(size // 3):
-        a, b, c = rng.randint(3, 90), rng.randint(2, 30), rng.randint(2, 9)
-        name, item = rng.choice(names), rng.choice(items)
-        _BENCH_CACHE.append(
-            f"{name} has {a} {item}. She buys {b} more and then gives away a {c}th of what she has, rounded down. "
-            f"How many {item} does {name} have left?"
-        )
-    for _ in range(size // 3):
-        topic = rng.choice(_TOPICS)
-        _BENCH_CACHE.append(
-            f"Question: Which of the following statements about {topic} is correct?\n(A) It was first described in {rng.randint(1700, 1990)}\n"
-            f"(B) It depends on {rng.choice(_TOPICS)}\n(C) It is unrelated to {rng.choice(_TOPICS)}\n(D) None of the above\nAnswer:"
-        )
-    for _ in range(size - 2 * (size // 3)):
-        fname = rng.choice(["count", "merge", "find", "sum", "sort", "filter", "rotate", "reverse"]) + "_" + rng.choice(
-            ["pairs", "evens", "primes", "words", "digits", "intervals", "vowels", "matrix"])
-        k = rng.randint(2, 20)
-        _BENCH_CACHE.append(
-            f"def {fname}(values: list, k: int = {k}):\n    \"\"\"Return the result of applying {fname.replace('_', ' ')} to values "
-            f"with parameter k.\n    >>> {fname}([1, 2, 3], {k})\n    \"\"\"\n"
-        )
-    return _BENCH_CACHE
 
 
 _COT_WRAPPERS = [
