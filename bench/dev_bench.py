@@ -101,14 +101,25 @@ def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: b
     return result
 
 
-def run(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, rescan: bool = True, tag: str = "tune") -> dict:
+def run(data_dir: Path | None = None, quick: bool = False) -> dict:
+    """`make bench`: the tuning seeds, then the held-out ones, at the small scale (quick: one tuning seed)."""
+    data_dir = data_dir if data_dir is not None and Path(data_dir).is_dir() else None
+    if quick:
+        return run_seeds((TUNE_SEEDS[0],), "small", data_dir, True, "tune")
+    return {"tune": run_seeds(TUNE_SEEDS, "small", data_dir, True, "tune"),
+            "heldout": run_seeds(HELDOUT_SEEDS, "small", data_dir, True, "heldout")}
+
+
+def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, rescan: bool = True, tag: str = "tune") -> dict:
     root = devgen_root()
     results = {f"seed {s}": run_seed(s, scale, data_dir, root, rescan) for s in seeds}
     saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     saved[f"{tag}-{scale}"] = results
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(saved, indent=1, default=float))
-    print(markdown(results, scale, tag))
+    table = markdown(results, scale, tag)
+    (RESULTS.parent / f"dev_detection_{tag}_{scale}.md").write_text(table + "\n")
+    print(table)
     return results
 
 
@@ -121,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-rescan", action="store_true", help="score verdicts already written (for a re-score after a scorer change)")
     args = parser.parse_args(argv)
     seeds = tuple(args.seeds) if args.seeds else HELDOUT_SEEDS if args.heldout else TUNE_SEEDS
-    run(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune")
+    run_seeds(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune")
 
 
 if __name__ == "__main__":
