@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-_BENCH_TOPICS = [
+BENCH_TOPICS = [
     "photosynthesis", "the French revolution", "black holes", "inflation", "machine learning", "sourdough bread",
     "climate change", "the immune system", "blockchain", "the Roman empire", "quantum computing", "jazz music",
     "supply chains", "volcanoes", "meditation", "electric cars", "the stock market", "coral reefs", "vaccines",
@@ -38,10 +38,10 @@ def procedural_benchmark(size: int = 1500) -> list[str]:
             f"How many {item} does {name} have left?"
         )
     for _ in range(size // 3):
-        topic = rng.choice(_BENCH_TOPICS)
+        topic = rng.choice(BENCH_TOPICS)
         _BENCH_CACHE.append(
             f"Question: Which of the following statements about {topic} is correct?\n(A) It was first described in {rng.randint(1700, 1990)}\n"
-            f"(B) It depends on {rng.choice(_BENCH_TOPICS)}\n(C) It is unrelated to {rng.choice(_BENCH_TOPICS)}\n(D) None of the above\nAnswer:"
+            f"(B) It depends on {rng.choice(BENCH_TOPICS)}\n(C) It is unrelated to {rng.choice(BENCH_TOPICS)}\n(D) None of the above\nAnswer:"
         )
     for _ in range(size - 2 * (size // 3)):
         fname = rng.choice(["count", "merge", "find", "sum", "sort", "filter", "rotate", "reverse"]) + "_" + rng.choice(

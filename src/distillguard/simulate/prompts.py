@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 from typing import Protocol
-from distillguard.features.builtin_benchmark import procedural_benchmark  # noqa: F401  (re-exported for the simulator)
+from distillguard.features.builtin_benchmark import BENCH_TOPICS, procedural_benchmark  # noqa: F401  (re-exported for the simulator)
 
 
 CODE_HINT = re.compile(r"```|\bdef |\bfunction\b|\bcode\b|python|javascript|sql|error|bug", re.I)
@@ -45,13 +45,7 @@ class Listed:
         return self.prompts[rng.randrange(len(self.prompts))]
 
 
-_TOPICS = [
-    "photosynthesis", "the French revolution", "black holes", "inflation", "machine learning", "sourdough bread",
-    "climate change", "the immune system", "blockchain", "the Roman empire", "quantum computing", "jazz music",
-    "supply chains", "volcanoes", "meditation", "electric cars", "the stock market", "coral reefs", "vaccines",
-    "renaissance art", "cryptography", "marathon training", "urban planning", "honeybees", "the printing press",
-    "neural networks", "plate tectonics", "minimalism", "chess openings", "solar panels", "the water cycle",
-]
+_TOPICS = BENCH_TOPICS  # the simulator's topics are the built-in benchmark's
 _CASUAL = [
     "what should I cook tonight with {a} and {b}?", "can you suggest a weekend trip near {city}?",
     "my friend is upset with me because I forgot her birthday, what do I say", "how do I get better sleep",
