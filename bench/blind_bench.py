@@ -1,6 +1,6 @@
 """Blind detection benchmark: traffic from an independent generator, scored through the CLI.
 
-    .venv/bin/python -m bench.blind_bench [--scale standard] [--seeds 101 102] [--quick]
+    .venv/bin/python -m bench.blind_bench [--scale standard] [--seeds 101 102 103] [--quick]
 
 `bench/blind/` (package `blindgen`) was written by a separate author who saw only the three
 spec files in `../shared/spec/` and a prose list of customer and attacker behaviours: never the
@@ -26,7 +26,7 @@ from bench.results_io import BENCH_DIR, update_section
 
 BLIND_DIR = BENCH_DIR / "blind"
 WORK = BENCH_DIR / "_work" / "blind"
-COMMAND = ".venv/bin/python -m bench.blind_bench --scale standard --seeds 101 102"
+COMMAND = ".venv/bin/python -m bench.blind_bench --scale {scale} --seeds {seeds}"
 HEADLINE = ("auroc", "tpr_at_fpr_0.1pct", "tpr_at_fpr_1pct", "flagged_tpr", "flagged_fpr", "flagged_legit",
             "campaign_recall", "leaked_share", "leaked_share_campaign_mean", "campaign_ari", "legit_in_attack_clusters",
             "missing_verdicts")
@@ -102,13 +102,14 @@ def markdown(results: dict[str, dict], scale: str) -> str:
     return "\n".join(lines)
 
 
-def run(data_dir: Path | None = None, quick: bool = False, seeds=(101, 102), scale: str | None = None) -> dict:
+def run(data_dir: Path | None = None, quick: bool = False, seeds=(101, 102, 103), scale: str | None = None) -> dict:
     if not (BLIND_DIR / "blindgen").is_dir():
         raise SystemExit(f"{BLIND_DIR}/blindgen is missing")
     scale = scale or ("small" if quick else "standard")
     results = {f"seed {s}": run_seed(s, scale, data_dir) for s in seeds}
     if not quick:
-        update_section("blind", {"scale": scale, "results": results}, markdown(results, scale), COMMAND)
+        update_section("blind", {"scale": scale, "results": results}, markdown(results, scale),
+                       COMMAND.format(scale=scale, seeds=" ".join(map(str, seeds))))
     print(markdown(results, scale))
     return results
 
@@ -117,7 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--scale", choices=("small", "standard", "large"), default=None)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     run(args.data_dir if args.data_dir.is_dir() else None, quick=args.quick, seeds=tuple(args.seeds), scale=args.scale)
