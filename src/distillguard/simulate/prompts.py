@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 import re
 from typing import Protocol
-from distillguard.features.builtin_benchmark import BENCH_TOPICS, procedural_benchmark  # noqa: F401  (re-exported for the simulator)
+
+from distillguard.features.builtin_benchmark import BENCH_TOPICS, procedural_benchmark
 
 
 CODE_HINT = re.compile(r"```|\bdef |\bfunction\b|\bcode\b|python|javascript|sql|error|bug", re.I)
