@@ -11,6 +11,7 @@ import yaml
 from distillguard.config.validate import check_keys
 from distillguard.detectors.accounts import NewAccountRampDetector, SybilStructureDetector
 from distillguard.detectors.base import Detector
+from distillguard.detectors.behaviour_model import BehaviourModelDetector
 from distillguard.detectors.benchmark_harvest import BenchmarkHarvestDetector
 from distillguard.detectors.coverage import CoverageSweepDetector
 from distillguard.detectors.economics import ExtractionEconomicsDetector
@@ -29,7 +30,7 @@ REGISTRY: dict[str, type[Detector]] = {
         UsageAnomalyDetector, TimingDetector, LogprobExtractionDetector, ReasoningCoercionDetector, BenchmarkHarvestDetector,
         IdentityProbeDetector, InstructionHarvestDetector, TemplateSweepDetector, OutputMaximisingDetector, CeilingOutputsDetector,
         NewAccountRampDetector, SybilStructureDetector, ContentSwarmDetector, ExtractionEconomicsDetector,
-        CoverageSweepDetector,
+        CoverageSweepDetector, BehaviourModelDetector,
     )
 }
 
