@@ -24,9 +24,6 @@ def test_detection_benchmark_small_configuration(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not (DATA_DIR / "MANIFEST.md").exists(), reason="../shared/data is absent: the real corpora are needed")
-@pytest.mark.xfail(strict=True, reason="known regression of the 2026-12-02 detection round: in replay, content alignment joins "
-                   "the writing apps to the harvest's campaign and one app's own risk (coverage_sweep + ceiling_outputs + "
-                   "usage_anomaly) crosses the threshold at its 94th request; see the closing note. strict: passing again fails it.")
 def test_a_writing_app_relaying_real_peoples_requests_is_not_flagged(tmp_path):
     """The hardest look-alike: single-turn, every task kind, ceiling max_tokens, long answers, high volume."""
     import orjson

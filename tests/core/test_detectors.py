@@ -78,7 +78,7 @@ def test_usage_anomaly_is_relative_to_the_population():
 def test_every_registered_detector_is_in_the_default_config_and_tested():
     config = load_config()
     assert set(config["detectors"]) == set(REGISTRY)
-    assert set(CASES) | {"usage_anomaly", "extraction_economics", "coverage_sweep"} == set(REGISTRY)
+    assert set(CASES) | {"usage_anomaly", "extraction_economics", "coverage_sweep", "behaviour_model"} == set(REGISTRY)
     detectors, weights = build_detectors(config)
     assert all(0 < weights[d.name] <= 1 for d in detectors)
 

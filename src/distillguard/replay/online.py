@@ -28,7 +28,9 @@ from distillguard.scoring.engine import Assessment, DetectionEngine
 
 
 EARLY_FLAG_REQUESTS = 100  # an own flag raised by this many requests is reviewed against the longer record
-BORNE_OUT_FACTOR = 4  # ... once the account has sent this many times as many requests
+BORNE_OUT_FACTOR = 2  # ... once the account has sent this many times as many requests
+BORNE_OUT_MIN_MORE = 30  # ... and at least this many more
+BORNE_OUT_RISK_SHARE = 0.6  # it lapses when the risk on that record is below this share of the threshold
 
 
 @dataclass
@@ -149,8 +151,8 @@ class OnlineScorer:
         longer supports it: early rates are noisy (five prompts can look like a sweep), a harvest's evidence
         only firms up, and a flag that an account's own history contradicts is not one to keep enforcing."""
         flagged_n = (track.requests_before_flag or 0) + 1
-        if flagged_n <= EARLY_FLAG_REQUESTS and requests >= BORNE_OUT_FACTOR * flagged_n and requests >= 2 * EARLY_FLAG_REQUESTS \
-                and risk < 0.75 * self.engine.threshold:
+        if flagged_n <= EARLY_FLAG_REQUESTS and requests >= BORNE_OUT_FACTOR * flagged_n and requests >= flagged_n + BORNE_OUT_MIN_MORE \
+                and risk < BORNE_OUT_RISK_SHARE * self.engine.threshold:
             track.expired_flag = track.flagged_at
             track.flagged_at = track.flagged_ts = track.requests_before_flag = track.flag_basis = None
 
