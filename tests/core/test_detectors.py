@@ -120,3 +120,15 @@ def test_coverage_sweep_is_breadth_of_a_person_sized_account_against_the_populat
     assert detector.score_account("p", dict(sweep, content_concentration=0.3)) is None  # a person dwells
     assert detector.score_account("a", dict(sweep, requests=600.0, embedded_prompts=60.0)) is None  # an app relaying many people
     assert detector.score_account("e", dict(sweep, temperature_zero_rate=1.0)) is None  # a greedy evaluation run
+
+
+def test_self_consistency_evaluation_is_not_reasoning_harvest():
+    """Defect: an evaluation that samples five reasoned answers per benchmark item (self-consistency, long
+    traces, temperature above 0) scored 1.0 for chain-of-thought coercion and was flagged. The same
+    demand on free-form prompts still scores."""
+    detector = REGISTRY["reasoning_coercion"]()
+    harvest = dict(BASE, cot_rate=1.0, completion_tokens_per_request=1100.0, mean_n=5.0, temperature_zero_rate=0.0)
+    hit = detector.score_account("h", harvest)
+    evaluation = detector.score_account("e", dict(harvest, bench_format_rate=1.0))
+    assert hit is not None and hit.score >= 0.9
+    assert evaluation is None or evaluation.score < 0.3

@@ -28,13 +28,17 @@ class ReasoningCoercionDetector(Detector):
                           ramp(features.get("completion_tokens_per_request", 0.0), 600, 1500),
                           ramp(features.get("mean_n", 1.0), 1.2, 2.5))
         # Distillation wants many diverse traces; an evaluation run decodes greedily, one sample per item.
-        score = cot * long_output * (1.0 - 0.95 * greedy_share(features))
+        # An evaluation run asks for reasoning on benchmark-formatted items (choices, numbered questions),
+        # often sampling several answers per item (self-consistency); harvesting those questions is what
+        # benchmark_harvest reads, so here the format takes most of the weight off.
+        evaluation = max(greedy_share(features), 0.8 * ramp(features.get("bench_format_rate", 0.0), 0.6, 0.95))
+        score = cot * long_output * (1.0 - 0.95 * evaluation)
         if score <= 0:
             return None
         return self.finding(
             score,
             {**evidence_of(features, "cot_rate", "max_tokens_high_rate", "completion_tokens_per_request", "mean_n",
-                            "temperature_zero_rate", "near_dup_rate"),
+                            "temperature_zero_rate", "near_dup_rate", "bench_format_rate"),
              "examples": list(features.get("_examples", {}).get("cot", []))[:3]},
             f"{features.get('cot_rate', 0):.0%} of prompts demand step-by-step reasoning, with long outputs allowed",
         )
