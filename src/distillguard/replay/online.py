@@ -141,10 +141,17 @@ class OnlineScorer:
         if own_risk >= self.engine.threshold:
             track.flag_basis = "own"
         elif campaign is None or campaign.assessment is None or not campaign.assessment.inheritable or campaign.risk < self.engine.threshold \
-                or (self.engine.states[account_id].n > self.engine.content_max_requests
-                    and not self.engine.inherits(account_id, track.own, campaign.assessment)):
+                or (self._past_sybil_size(account_id) and not self.engine.inherits(account_id, track.own, campaign.assessment)):
             track.expired_flag = track.flagged_at
             track.flagged_at = track.flagged_ts = track.requests_before_flag = track.flag_basis = None
+
+    def _past_sybil_size(self, account_id: str) -> bool:
+        """Grown past a sybil's size, or joined by content alone and established: either way its own record,
+        not the group, decides."""
+        engine = self.engine
+        n = engine.states[account_id].n
+        content_only = account_id in getattr(engine, "content_joined", ())
+        return n > engine.content_max_requests or (content_only and n >= 20)
 
     def _expire_if_not_borne_out(self, track: _Track, requests: int, risk: float) -> None:
         """An own flag raised on an account's first few requests lapses when a record many times longer no
