@@ -268,3 +268,17 @@ def test_an_early_own_flag_lapses_when_a_much_longer_record_contradicts_it():
     scorer._expire_if_not_borne_out(still_risky, 400, 0.9 * threshold)
     assert contradicted.flagged_at is None and contradicted.expired_flag == "r10"
     assert young.flagged_at == "r10" and still_risky.flagged_at == "r10"
+
+
+def test_an_established_account_that_only_content_joined_needs_risk_of_its_own_to_inherit():
+    """Defect: content linking put prompt-testing agencies and writing apps beside a harvest's sybils (their
+    templated prompts look alike), and accounts with hundreds of ordinary requests and own risk near 0
+    inherited the harvest's flag. Content-joined, established and quiet: no inheritance; content-joined
+    with evidence of its own, or still fresh: as before."""
+    engine = DetectionEngine()
+    engine.states["app"] = _state("app", [f"rewrite this for my blog post number {i}" for i in range(60)])
+    engine.states["sybil"] = _state("sybil", [f"rewrite item {i}" for i in range(60)])
+    engine.content_joined.update({"app", "sybil"})
+    group = Assessment(0.9, [], {"_attribution": {"app": 0.8, "sybil": 0.8}}, inheritable=True)
+    assert not engine.inherits("app", Assessment(0.02, []), group)
+    assert engine.inherits("sybil", Assessment(0.4 * engine.threshold, [Finding("template_sweep", 0.2)]), group)
