@@ -79,10 +79,26 @@ def fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(np.vstack(xs), np.concatenate(ys))
 
 
+def run(data_dir: Path | None = None, quick: bool = False) -> dict:
+    """`make bench`: the cross-generator check only (the shipped coefficients are refitted on purpose, by hand)."""
+    cross = train(write=False)
+    lines = [f"# Behaviour model: cross-generator check ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+             "`python -m bench.train_behaviour_model --check-only`: trained on one generator, scored on the other "
+             "(each population standardised by itself). The shipped file's own figures are in "
+             "`src/distillguard/detectors/models/behaviour_model.json`.", "", "| population (held out) | AUROC |", "|---|---|"]
+    lines += [f"| {key} | {value:.3f} |" for key, value in cross.items()]
+    (BENCH_DIR / "results" / "behaviour_model.md").write_text("\n".join(lines) + "\n")
+    return cross
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check-only", action="store_true", help="report the cross-generator figures, write nothing")
     args = parser.parse_args()
+    train(write=not args.check_only)
+
+
+def train(write: bool) -> dict:
     data = {name: account_features(folder) for name, folder in populations().items()}
     names = [n for n in sorted(next(iter(data.values()))[0][0]) if n not in EXCLUDED]
     X = {name: standardised(rows, names) for name, (rows, _) in data.items()}
@@ -96,8 +112,8 @@ def main() -> None:
                 cross[f"{k} (trained on the other generator)"] = round(float(roc_auc_score(Y[k], model.decision_function(X[k]))), 3)
     for key, value in cross.items():
         print(f"  AUROC {value:.3f}  {key}")
-    if args.check_only:
-        return
+    if not write:
+        return cross
     model = fit(list(X.values()), list(Y.values()))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
@@ -107,6 +123,7 @@ def main() -> None:
         "features": names, "coef": [round(float(c), 5) for c in model.coef_[0]], "intercept": round(float(model.intercept_[0]), 5),
     }, indent=1) + "\n")
     print(f"wrote {OUT}")
+    return cross
 
 
 if __name__ == "__main__":

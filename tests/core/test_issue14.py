@@ -270,15 +270,26 @@ def test_an_early_own_flag_lapses_when_a_much_longer_record_contradicts_it():
     assert young.flagged_at == "r10" and still_risky.flagged_at == "r10"
 
 
-def test_an_established_account_that_only_content_joined_needs_risk_of_its_own_to_inherit():
-    """Defect: content linking put prompt-testing agencies and writing apps beside a harvest's sybils (their
-    templated prompts look alike), and accounts with hundreds of ordinary requests and own risk near 0
-    inherited the harvest's flag. Content-joined, established and quiet: no inheritance; content-joined
-    with evidence of its own, or still fresh: as before."""
-    engine = DetectionEngine()
-    engine.states["app"] = _state("app", [f"rewrite this for my blog post number {i}" for i in range(60)])
+def test_an_inherited_flag_of_a_content_joined_established_account_lapses_when_it_no_longer_inherits():
+    """Defect: content linking put prompt-testing agencies beside a harvest's sybils, they inherited its flag
+    on a few look-alike prompts, and the flag stayed through a hundred ordinary requests because they were
+    still "sybil-sized". An account that content alone joined is judged on its own record once it is
+    established; one tied by shared infrastructure keeps the group's flag at sybil size."""
+    from distillguard.replay.online import OnlineScorer, _CampaignTrack, _Track
+
+    scorer = OnlineScorer()
+    engine = scorer.engine
+    engine.states["agency"] = _state("agency", [f"rewrite this tagline, variant {i}" for i in range(60)])
     engine.states["sybil"] = _state("sybil", [f"rewrite item {i}" for i in range(60)])
-    engine.content_joined.update({"app", "sybil"})
-    group = Assessment(0.9, [], {"_attribution": {"app": 0.8, "sybil": 0.8}}, inheritable=True)
-    assert not engine.inherits("app", Assessment(0.02, []), group)
-    assert engine.inherits("sybil", Assessment(0.4 * engine.threshold, [Finding("template_sweep", 0.2)]), group)
+    engine.content_joined.add("agency")
+    group = _CampaignTrack(risk=0.9, assessment=Assessment(0.9, [], {"_attribution": {}}, inheritable=True), campaign_id="c")
+
+    def inherited() -> _Track:
+        return _Track(flagged_at="r3", flagged_ts="t", requests_before_flag=2, flag_basis="campaign")
+
+    agency, sybil = inherited(), inherited()
+    agency.own = sybil.own = Assessment(0.02, [])
+    scorer._expire_if_unsupported(agency, "agency", 0.02, group)
+    scorer._expire_if_unsupported(sybil, "sybil", 0.02, group)
+    assert agency.flagged_at is None and agency.expired_flag == "r3"
+    assert sybil.flagged_at == "r3"

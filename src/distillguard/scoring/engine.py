@@ -33,7 +33,6 @@ COLLECTIVE_DETECTORS = frozenset({"sybil_structure", "content_swarm"})
 RATE_DETECTORS = frozenset({"logprob_extraction", "reasoning_coercion", "benchmark_harvest", "identity_probe", "instruction_harvest",
                             "output_maximising"})
 ESTABLISHED_REQUESTS = 20  # an account this active has a record of its own to be judged on
-CONTENT_INHERIT_OWN_SHARE = 0.3  # an established, content-joined member inherits only with own risk of this share of the threshold
 
 
 def combine(findings: list[Finding], weights: dict[str, float], families: dict[str, str] | None = None) -> float:
@@ -305,8 +304,6 @@ class DetectionEngine:
             return True
         if state.n > self.content_max_requests:
             return False  # a big account is no sybil of a swarm: content alone does not make it one
-        if content_only and state.n >= ESTABLISHED_REQUESTS and (own.risk if own else 0.0) < CONTENT_INHERIT_OWN_SHARE * self.threshold:
-            return False  # content alone joined it, and its own record of many requests shows nothing: an app that looks alike
         if account_id in campaign.features.get("_phrase_members", ()):
             return True  # it fills the group's templates itself
         alignment = campaign.features.get("_attribution", {}).get(account_id)
