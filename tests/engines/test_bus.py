@@ -162,7 +162,10 @@ def test_in_process_scorer_checkpoint_resume(bus_url, small_traffic, tmp_path):
         worker = PartitionScorer(bus, 0, tmp_path, checkpoint_every=250, checkpoint_seconds=1000)
         worker.run(max_events=700)
         assert worker.stats.checkpoints >= 1
+        checkpoint = worker.path
         del worker  # "crash": everything after the last checkpoint is gone
+        # data only, private: a pickle there would let whoever can write the folder run code in the scorer
+        assert checkpoint.read_bytes().startswith(b"{") and (checkpoint.stat().st_mode & 0o777) == 0o600
         resumed = PartitionScorer(bus, 0, tmp_path, checkpoint_every=250)
         assert resumed.restored and 0 < resumed.offset
         resumed.run(idle_exit_s=0.5)
@@ -172,6 +175,17 @@ def test_in_process_scorer_checkpoint_resume(bus_url, small_traffic, tmp_path):
         assert requests == dict(Counter(e["account_id"] for e in expected))
         assert resumed.stats.latency_summary()["samples"] > 0
         bus.reset()
+
+
+def test_a_pickle_checkpoint_is_refused_not_loaded(bus_url, tmp_path):
+    """Defect: checkpoints were pickles, so a file planted in the state folder ran code at the next start."""
+    import pickle
+
+    with open_bus(bus_url, PARTITIONS, _prefix()) as bus:
+        path = PartitionScorer(bus, 0, tmp_path).path
+        path.write_bytes(pickle.dumps({"version": 1}))
+        with pytest.raises(ValueError, match="pickle checkpoint is refused"):
+            PartitionScorer(bus, 0, tmp_path)
 
 
 def test_kafka_adapter_same_interface():

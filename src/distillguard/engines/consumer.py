@@ -5,7 +5,7 @@ Exactly-once *effect* on a log with at-least-once delivery:
 1. The scorer reads records of its partition after `offset` and feeds each event to a
    `replay.OnlineScorer` (the same incremental engine the gateway runs).
 2. Every `checkpoint_every` events (or `checkpoint_seconds`), it writes ONE file holding
-   the pickled scorer, the offset of the last event folded into it, and the request ids
+   the scorer (in the data-only snapshot format: no pickle on disk), the offset of the last event folded into it, and the request ids
    seen recently: written to a temporary file, fsync'ed, then `os.replace`d over the
    previous checkpoint (atomic on POSIX), and the directory is fsync'ed.
 3. Only then does it `commit` the offset to the broker (for lag monitoring/retention).
@@ -30,7 +30,6 @@ features count distinct hashes, so a checkpoint must be resumed with the same
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import time
 import warnings
@@ -43,9 +42,10 @@ import orjson
 
 from distillguard.engines.bus import EventBus, Record
 from distillguard.events.model import EventError, parse_event
+from distillguard.gateway.snapshot import SnapshotError, capture, read_snapshot, write_snapshot
 from distillguard.replay.online import AccountDecision, OnlineScorer
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 2: data-only snapshot format (1 was a pickle, refused)
 
 
 def hash_salt() -> int:
@@ -104,8 +104,11 @@ class PartitionScorer:
 
     # -- checkpoint ------------------------------------------------------------------
     def _restore(self) -> None:
-        blob = pickle.loads(self.path.read_bytes())
-        if blob.get("version") != CHECKPOINT_VERSION or blob.get("partition") != self.partition:
+        try:
+            blob = read_snapshot(self.path)
+        except SnapshotError as exc:
+            raise ValueError(f"{exc} (an older pickle checkpoint is refused: delete it to rebuild from the bus)") from None
+        if not isinstance(blob, dict) or blob.get("version") != CHECKPOINT_VERSION or blob.get("partition") != self.partition:
             raise ValueError(f"{self.path}: not a version-{CHECKPOINT_VERSION} checkpoint of partition {self.partition}")
         if blob.get("partitions") != self.bus.partitions:
             raise ValueError(f"{self.path}: written for {blob.get('partitions')} partitions, the bus has {self.bus.partitions}")
@@ -127,12 +130,7 @@ class PartitionScorer:
             "hash_seed": os.environ.get("PYTHONHASHSEED"), "written_at": time.time(),
             "seen": list(self.seen), "scorer": self.scorer,
         }
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(blob, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        write_snapshot(self.path, capture(blob))  # tmp file (0600, fsynced), then an atomic rename
         directory = os.open(self.dir, os.O_RDONLY)
         try:
             os.fsync(directory)

@@ -14,7 +14,6 @@ was raised, using only events up to and including it.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -283,11 +282,16 @@ class OnlineScorer:
 
     # -- persistence (restart resumes state) -----------------------------------
     def save(self, path: str | Path) -> None:
-        Path(path).write_bytes(pickle.dumps(self.__dict__, protocol=pickle.HIGHEST_PROTOCOL))
+        """The scorer in the data-only snapshot format (0600): loading it runs no code, unlike a pickle."""
+        from distillguard.gateway.snapshot import capture, write_snapshot
+
+        write_snapshot(path, capture(dict(self.__dict__)))
 
     @classmethod
     def load(cls, path: str | Path) -> "OnlineScorer":
+        from distillguard.gateway.snapshot import read_snapshot
+
         scorer = cls.__new__(cls)
-        scorer.__dict__.update(pickle.loads(Path(path).read_bytes()))
+        scorer.__dict__.update(read_snapshot(path))
         scorer.__dict__.setdefault("_campaign_flag_of", {})  # state saved before campaign flags were sticky
         return scorer
