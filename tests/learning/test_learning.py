@@ -136,15 +136,15 @@ def test_missing_and_new_detectors_do_not_break_a_model():
 def test_model_file_roundtrip_is_private(tmp_path: Path):
     verdicts, truth = _population()
     model = train(verdicts, truth)
-    path = tmp_path / "m.pkl"
+    path = tmp_path / "m.json"
     model.save(path)
     assert path.stat().st_mode & 0o077 == 0
     loaded = LearnedRisk.load(path)
     X, prior, _ = F.matrix(verdicts, model.names)
     assert np.allclose(loaded.predict(X, prior), model.predict(X, prior))
-    (tmp_path / "junk.pkl").write_bytes(b"not a model")
+    (tmp_path / "junk.json").write_bytes(b"not a model")
     with pytest.raises(ValueError, match="not a distillguard learned-risk model"):
-        LearnedRisk.load(tmp_path / "junk.pkl")
+        LearnedRisk.load(tmp_path / "junk.json")
 
 
 # -- CLI ---------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def test_cli_train_apply_and_errors(tmp_path: Path):
     vpath.write_text("".join(json.dumps(v) + "\n" for v in verdicts))
     lpath.write_text("".join(json.dumps({"account_id": a, "label": "attack" if y else "legit"}) + "\n" for a, y in list(truth.items())[:120]))
     runner = CliRunner()
-    model = tmp_path / "m.pkl"
+    model = tmp_path / "m.json"
     result = runner.invoke(app, ["learn", "train", "--verdicts", str(vpath), "--labels", str(lpath), "--model", str(model)])
     assert result.exit_code == 0, result.output
     assert "mode: learned" in result.output
@@ -188,18 +188,18 @@ def test_cli_trains_from_a_store_with_dashboard_decisions(tmp_path: Path):
     store.write_results(1, verdicts, [], {})
     store.close()
     runner = CliRunner()
-    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.pkl")])
+    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.json")])
     assert result.exit_code == 2 and "no analyst decisions found" in result.output
     con = duckdb.connect(str(db))
     con.execute(AUDIT_SCHEMA)
     con.executemany("INSERT INTO audit VALUES (now(), 'admin:ana', ?, NULL, ?, '', '{}', ?)",
                     [(a, "approve" if y else "override", f"r{i}") for i, (a, y) in enumerate(list(truth.items())[:80])])
     con.close()
-    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.pkl"), "--json"])
+    result = runner.invoke(app, ["learn", "train", "--db", str(db), "--model", str(tmp_path / "m.json"), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["labels"] == 80 and report["mode"] == "learned"
-    result = runner.invoke(app, ["learn", "apply", "--model", str(tmp_path / "m.pkl"), "--db", str(db), "--out", str(tmp_path / "o.jsonl")])
+    result = runner.invoke(app, ["learn", "apply", "--model", str(tmp_path / "m.json"), "--db", str(db), "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0, result.output
     assert sum(1 for _ in open(tmp_path / "o.jsonl")) == len(verdicts)
 
@@ -221,3 +221,31 @@ def test_labels_from_the_top_of_the_queue_do_not_raise_quiet_accounts():
     quiet = [v for v in new if v["account_id"].startswith("l") and v["account_id"] not in labels]
     assert max(v["learned_risk"] for v in quiet) < 0.3
     assert np.mean([v["learned_risk"] - v["rule_risk"] for v in quiet]) < 0.02
+
+
+def test_model_file_is_data_a_pickle_is_refused(tmp_path: Path):
+    """Defect: model files were pickles, so a file planted where `learn apply` reads ran code."""
+    import pickle
+
+    verdicts, truth = _population()
+    path = tmp_path / "m.json"
+    train(verdicts, truth).save(path)
+    assert path.read_bytes().startswith(b"{")
+    planted = tmp_path / "planted.json"
+    planted.write_bytes(pickle.dumps({"format": "distillguard-learned-risk/1"}))
+    with pytest.raises(ValueError, match="not JSON"):
+        LearnedRisk.load(planted)
+
+
+def test_tree_arrays_split_as_scikit_learn_does():
+    from sklearn.tree import DecisionTreeRegressor
+
+    from distillguard.learning.model import FittedTree
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 5))
+    y = X[:, 0] * 2 + (X[:, 3] > 0.1) + rng.normal(scale=0.1, size=400)
+    tree = DecisionTreeRegressor(max_depth=4, random_state=0).fit(X, y)
+    arrays = FittedTree.from_sklearn(tree, tree.tree_.value.ravel())
+    Z = rng.normal(size=(300, 5))
+    assert np.array_equal(arrays.predict(Z), tree.predict(Z))

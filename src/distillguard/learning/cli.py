@@ -20,11 +20,11 @@ The model starts from the rule-based risk and learns corrections to it: with few
 
 Examples:
 
-distillguard learn train --db distillguard.duckdb --model learned.pkl
+distillguard learn train --db distillguard.duckdb --model learned.json
 
-distillguard learn train --verdicts verdicts.jsonl --labels decisions.jsonl --model learned.pkl
+distillguard learn train --verdicts verdicts.jsonl --labels decisions.jsonl --model learned.json
 
-distillguard learn apply --model learned.pkl --verdicts verdicts.jsonl --out learned-verdicts.jsonl --blend 0.5
+distillguard learn apply --model learned.json --verdicts verdicts.jsonl --out learned-verdicts.jsonl --blend 0.5
 """
 
 app = typer.Typer(name="learn", help=HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -69,7 +69,7 @@ def register(root: typer.Typer) -> None:
 
 @app.command("train")
 def train_command(
-    model_path: Path = typer.Option(Path("learned-risk.pkl"), "--model", help="Where to write the trained model (created 0600)."),
+    model_path: Path = typer.Option(Path("learned-risk.json"), "--model", help="Where to write the trained model (created 0600)."),
     verdicts: Optional[Path] = typer.Option(None, "--verdicts", help="Verdicts JSONL of a scan (default: the store's latest verdicts).", show_default=False),
     db: Optional[Path] = typer.Option(None, "--db", help="DuckDB store: its latest verdicts and the dashboard's decisions.", show_default=False),
     labels: Optional[list[Path]] = typer.Option(None, "--labels", help="Labels/decisions JSONL (repeatable).", show_default=False),
@@ -109,7 +109,7 @@ def train_command(
 
 @app.command("report")
 def report_command(
-    model_path: Path = typer.Option(Path("learned-risk.pkl"), "--model", help="A model written by `distillguard learn train`."),
+    model_path: Path = typer.Option(Path("learned-risk.json"), "--model", help="A model written by `distillguard learn train`."),
     json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Show what a trained model was trained on and how well it did out of fold."""
@@ -125,7 +125,7 @@ def report_command(
 @app.command("apply")
 def apply_command(
     out: Path = typer.Option(..., "--out", "-o", help="New verdicts JSONL: each line gains rule_risk, learned_risk and learned.moved_by."),
-    model_path: Path = typer.Option(Path("learned-risk.pkl"), "--model", help="A model written by `distillguard learn train`."),
+    model_path: Path = typer.Option(Path("learned-risk.json"), "--model", help="A model written by `distillguard learn train`."),
     verdicts: Optional[Path] = typer.Option(None, "--verdicts", help="Verdicts JSONL to re-score.", show_default=False),
     db: Optional[Path] = typer.Option(None, "--db", help="Or: the store's latest verdicts.", show_default=False),
     blend: float = typer.Option(0.0, "--blend", min=0.0, max=1.0, help="risk = (1 - blend) * rule risk + blend * learned risk (0 keeps the rules' risk)."),

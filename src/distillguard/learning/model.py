@@ -16,12 +16,12 @@
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.metrics import roc_auc_score
@@ -30,7 +30,7 @@ from sklearn.tree import DecisionTreeRegressor
 
 from distillguard.learning import features as F
 
-FORMAT = "distillguard-learned-risk/1"
+FORMAT = "distillguard-learned-risk/2"  # 2: JSON (1 was a pickle)
 
 
 @dataclass
@@ -47,6 +47,39 @@ class LearnConfig:
     seed: int = 0
 
 
+@dataclass
+class FittedTree:
+    """One boosting tree as plain arrays (node -> left, right, feature, threshold; leaf values), so a
+    model file is data: loading it runs no code, unlike a pickle of scikit-learn objects."""
+
+    left: list[int]
+    right: list[int]
+    feature: list[int]
+    threshold: list[float]
+    value: list[float]
+
+    @classmethod
+    def from_sklearn(cls, tree: DecisionTreeRegressor, values: np.ndarray) -> "FittedTree":
+        t = tree.tree_
+        return cls([int(v) for v in t.children_left], [int(v) for v in t.children_right], [int(v) for v in t.feature],
+                   [float(v) for v in t.threshold], [float(v) for v in values])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Leaf value per row; the same split rule as scikit-learn (float32 features, `<=` goes left)."""
+        X32 = np.asarray(X, dtype=np.float32)
+        left, right, feature = np.asarray(self.left), np.asarray(self.right), np.asarray(self.feature)
+        threshold = np.asarray(self.threshold)
+        node = np.zeros(len(X32), dtype=int)
+        while True:
+            inner = left[node] >= 0
+            if not inner.any():
+                return np.asarray(self.value)[node]
+            rows = np.nonzero(inner)[0]
+            at = node[rows]
+            goes_left = X32[rows, feature[at]] <= threshold[at]
+            node[rows] = np.where(goes_left, left[at], right[at])
+
+
 class OffsetBoosting:
     """Gradient boosting for log-loss that starts from given log-odds (the rules' prior).
 
@@ -61,7 +94,7 @@ class OffsetBoosting:
                  subsample: float, seed: int, l2: float = 1.0) -> None:
         self.n_estimators, self.max_depth, self.learning_rate = n_estimators, max_depth, learning_rate
         self.min_samples_leaf, self.subsample, self.seed, self.l2 = min_samples_leaf, subsample, seed, l2
-        self.trees: list[tuple[DecisionTreeRegressor, np.ndarray]] = []
+        self.trees: list[FittedTree] = []
         self.feature_importances_: np.ndarray | None = None
 
     def fit(self, X: np.ndarray, offset: np.ndarray, y: np.ndarray) -> "OffsetBoosting":
@@ -79,7 +112,7 @@ class OffsetBoosting:
             for leaf in np.unique(leaves):
                 inside = leaves == leaf
                 values[leaf] = gradient[rows][inside].sum() / (hessian[rows][inside].sum() + self.l2)  # Newton step
-            self.trees.append((tree, values))
+            self.trees.append(FittedTree.from_sklearn(tree, values))
             F += self.learning_rate * values[tree.apply(X)]
             if tree.tree_.node_count > 1:
                 importances += tree.feature_importances_
@@ -89,8 +122,8 @@ class OffsetBoosting:
 
     def correction(self, X: np.ndarray) -> np.ndarray:
         out = np.zeros(len(X))
-        for tree, values in self.trees:
-            out += self.learning_rate * values[tree.apply(X)]
+        for tree in self.trees:
+            out += self.learning_rate * tree.predict(X)
         return out
 
 
@@ -157,25 +190,52 @@ class LearnedRisk:
         return out
 
     # -- persistence -------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        boosting = None
+        if self.boosting is not None:
+            b = self.boosting
+            boosting = {"learning_rate": b.learning_rate, "trees": [asdict(t) for t in b.trees],
+                        "feature_importances": [float(v) for v in (b.feature_importances_ if b.feature_importances_ is not None else [])],
+                        "params": {"n_estimators": b.n_estimators, "max_depth": b.max_depth, "min_samples_leaf": b.min_samples_leaf,
+                                   "subsample": b.subsample, "seed": b.seed, "l2": b.l2}}
+        return {"format": FORMAT, "names": self.names, "config": asdict(self.config), "boosting": boosting, "trust": self.trust,
+                "platt": list(self.platt), "reference": [float(v) for v in self.reference], "report": self.report}
+
     def save(self, path: Path) -> None:
+        """JSON (0600): a model file is data, so sharing or restoring one cannot run code."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = orjson.dumps(self.to_json(), option=orjson.OPT_SERIALIZE_NUMPY)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"format": FORMAT, "model": self}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
 
     @staticmethod
     def load(path: Path) -> "LearnedRisk":
-        """Load a model this tool saved (a pickle: only load files you trust, e.g. your own)."""
+        """Load a model `distillguard learn train` saved (JSON; anything else is refused)."""
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such model file (train one with `distillguard learn train`)")
-        with open(path, "rb") as handle:
-            try:
-                blob = pickle.load(handle)
-            except Exception as exc:  # a truncated or foreign file
-                raise ValueError(f"{path}: not a distillguard learned-risk model ({type(exc).__name__})") from None
+        try:
+            blob = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError:
+            raise ValueError(f"{path}: not a distillguard learned-risk model (not JSON; models from before 2026-12-02 were "
+                             "pickles and must be retrained)") from None
         if not isinstance(blob, dict) or blob.get("format") != FORMAT:
             raise ValueError(f"{path}: not a distillguard learned-risk model (format {blob.get('format') if isinstance(blob, dict) else '?'})")
-        return blob["model"]
+        try:
+            model = LearnedRisk(names=list(blob["names"]), config=LearnConfig(**blob["config"]), trust=float(blob["trust"]),
+                                platt=(float(blob["platt"][0]), float(blob["platt"][1])), reference=[float(v) for v in blob["reference"]],
+                                report=dict(blob.get("report") or {}))
+            if blob.get("boosting"):
+                b = blob["boosting"]
+                p = b["params"]
+                boosting = OffsetBoosting(int(p["n_estimators"]), int(p["max_depth"]), float(b["learning_rate"]), int(p["min_samples_leaf"]),
+                                          float(p["subsample"]), int(p["seed"]), float(p["l2"]))
+                boosting.trees = [FittedTree(**t) for t in b["trees"]]
+                boosting.feature_importances_ = np.asarray(b["feature_importances"], dtype=float)
+                model.boosting = boosting
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ValueError(f"{path}: malformed learned-risk model ({type(exc).__name__}: {exc})") from None
+        return model
 
 
 def _oof_logits(X: np.ndarray, prior: np.ndarray, y: np.ndarray, config: LearnConfig, reference: list[float]) -> np.ndarray | None:
