@@ -36,8 +36,9 @@ def keyfile(tmp_path, monkeypatch):
     monkeypatch.delenv("DISTILLGUARD_WM_KEY", raising=False)
     monkeypatch.delenv("DISTILLGUARD_WM_KEY_FILE", raising=False)
     monkeypatch.setattr(semantic_cli, "_embedder", lambda: fake_embed)
-    path = tmp_path / "wm.key"
-    assert runner.invoke(app, ["watermark", "keygen", "--out", str(path)]).exit_code == 0
+    path = tmp_path / "wm.key"  # a fixed key, so the regions (and this test) are the same on every run
+    path.write_text(bytes(range(32)).hex() + "\n")
+    path.chmod(0o600)
     return path
 
 
@@ -53,7 +54,7 @@ def calibration(tmp_path, keyfile):
     return out
 
 
-def _marked_text(keyfile, calibration, n=24, seed=1) -> str:
+def _marked_text(keyfile, calibration, n=40, seed=1) -> str:
     """Sentences picked the way generation picks them: the first green one of 8 candidates."""
     scheme = semantic_cli.load_scheme(calibration, derive_cohort_key(load_master_key(keyfile), "acme"))
     rng, prev, out = np.random.default_rng(seed), -1, []
@@ -79,9 +80,9 @@ def test_detects_marked_text_and_not_plain_text(tmp_path, keyfile, calibration):
                               "--key-file", str(keyfile), "--cohort", "acme", "--json"])
     assert res.exit_code == 0, res.output
     found = json.loads(res.output)
-    assert found["p_value"] < 1e-6 and found["sentences_scored"] >= 20
+    assert found["p_value"] < 1e-6 and found["sentences_scored"] >= 15 and found["green"] > found["sentences_scored"] / 2
     rng = np.random.default_rng(99)
-    plain = " ".join(_sentence(rng) for _ in range(24))
+    plain = " ".join(_sentence(rng) for _ in range(40))
     res = runner.invoke(app, ["watermark", "semantic-detect", "-", "--calibration", str(calibration),
                               "--key-file", str(keyfile), "--cohort", "acme", "--json"], input=plain)
     assert res.exit_code == 0, res.output
