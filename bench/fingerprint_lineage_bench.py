@@ -302,6 +302,17 @@ def markdown(res: dict) -> str:
         ctrl = "; ".join(f"{t['model']} {t['p_value']:.2g}" for t in r["controls"])
         lines.append(f"| {r['label']} | {r['measured_attributed']} of {len(r['measured'])} | {r['controls_below_0.01']} of {len(r['controls'])} | "
                      f"{r['controls_below_0.05']} of {len(r['controls'])} | {ctrl} |")
+    combined = [r for r in res["candidates"] if not r["label"].endswith(" alone")]
+    lines += ["", "Per model (same look): closest family and Holm-adjusted p for the shipped signals and each combination.", "",
+              "| model | truth | " + " | ".join(r["label"].split(" (")[0] for r in combined) + " |",
+              "|---|---|" + "---|" * len(combined)]
+    for i, m in enumerate(res["measured_students"] + res["controls"]):
+        cells = []
+        for r in combined:
+            row = (r["measured"] + r["controls"])[i]
+            cells.append(f"{row['closest']} {row['p_value']:.2g}")
+        truth = combined[0]["measured"][i]["truth"] if i < len(res["measured_students"]) else "control"
+        lines.append(f"| {m} | {truth} | " + " | ".join(cells) + " |")
     lines.append(f"\nRuntime: {res['seconds']} s wall, {res['cpu_seconds']} s CPU (load average {res['load_average_1min']} at the end).")
     return "\n".join(lines)
 
