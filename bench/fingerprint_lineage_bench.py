@@ -323,12 +323,20 @@ def main() -> None:
     args = ap.parse_args()
     if not (args.data_dir / "multimodel" / "alpaca_eval").is_dir():
         sys.exit(f"error: {args.data_dir}/multimodel/alpaca_eval not found (use --data-dir)")
-    res = measure(args.data_dir, log=lambda m: print(m, file=sys.stderr, flush=True))
-    from bench.provenance_results import write_section
+    run(args.data_dir, echo=True)
 
+
+def run(data_dir: pathlib.Path, quick: bool = False, echo: bool = False) -> dict:
+    """Measure and record the `fingerprint_lineage` section of provenance.md (`quick`: measure only, ~2 min either way)."""
+    res = measure(data_dir, log=lambda m: print(m, file=sys.stderr, flush=True))
     md = markdown(res)
-    write_section("fingerprint_lineage", res, md, command=".venv/bin/python -m bench.fingerprint_lineage_bench --data-dir ../shared/data")
-    print(md)
+    if not quick:
+        from bench.provenance_results import write_section
+
+        write_section("fingerprint_lineage", res, md, command=".venv/bin/python -m bench.fingerprint_lineage_bench --data-dir ../shared/data")
+    if echo or quick:
+        print(md)
+    return res
 
 
 if __name__ == "__main__":

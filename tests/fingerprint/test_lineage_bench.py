@@ -41,3 +41,13 @@ def test_nearest_teacher_votes_are_shares_and_never_for_oneself():
     assert np.allclose(votes.sum(1), 1.0)
     assert votes[0, 0] == votes[1, 1] == votes[2, 2] == 0.0
     assert votes[:, 3:].sum() == 0.0  # only teachers receive votes
+
+
+def test_a_control_is_scored_without_itself_or_its_sibling_among_the_anchors():
+    from bench.fingerprint_lineage_bench import Setup
+
+    names = ["guanaco-13b", "oasst-sft-pythia-12b", "llama-2-7b-chat-hf", "llama-2-13b-chat-hf", "vicuna-7b"]
+    fake = SimpleNamespace(names=names, controls=names[:4])
+    assert Setup.anchors_for(fake, "oasst-sft-pythia-12b") == [2, 3]
+    assert Setup.anchors_for(fake, "llama-2-7b-chat-hf") == [0, 1]
+    assert Setup.anchors_for(fake, "vicuna-7b") == [0, 1, 2, 3]
