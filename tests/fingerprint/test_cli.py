@@ -32,7 +32,9 @@ def test_json_output_has_the_documented_shape(world_dir, tmp_path):
 
 
 def test_text_output_for_a_control(world_dir):
-    args = [a for a in _args(world_dir, "control") if a != "--json"]
+    # The control is built like the null models, so at alpha 0.05 it is attributed in about one
+    # world in twenty (this world gives p ~ 0.04); the text format is what is tested here.
+    args = [a for a in _args(world_dir, "control") if a != "--json"] + ["--alpha", "0.001"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "no family" in res.stdout

@@ -96,3 +96,12 @@ def test_sentences_split_and_merge_fragments():
     # a fragment too short to carry a meaning of its own joins the next one (the last joins the one before)
     assert parts == ["First sentence is here.", "Ok. Second one follows!", "- a list item that is long enough End?"]
     assert semantic.sentences("") == []
+
+
+def test_a_finished_answer_keeps_its_chain_of_regions():
+    scheme = SentenceScheme(KEY, dim=8, bits=3, gamma=0.5)
+    embed = lambda texts: np.array([[float(len(t) % 7 - 3), float(len(t) % 5 - 2), 1, 0, 0, 0, 0, 0.5] for t in texts])  # noqa: E731
+    answer, prev, status = semantic.extend(scheme, "", -1, ["A first sentence here. Then a second one follows."], embed)
+    assert status in ("green", "miss") and answer == "A first sentence here." and prev >= 0
+    after = semantic.extend(scheme, answer, prev, ["", "   "], embed)  # the model has stopped
+    assert after == (answer, prev, "ended")

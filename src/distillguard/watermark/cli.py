@@ -18,7 +18,8 @@ wm_app = typer.Typer(
         "model learned from watermarked responses.\n\n"
         "Start with `distillguard watermark keygen --out wm.key`, then "
         "`distillguard watermark generate \"Tell me about bees\" --key-file wm.key --cohort acme > out.txt` "
-        "and `distillguard watermark detect out.txt --key-file wm.key --cohort acme`."
+        "and `distillguard watermark detect out.txt --key-file wm.key --cohort acme`. "
+        "The semantic-* commands run the sentence-level scheme, which survives paraphrase better."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -319,4 +320,8 @@ def trace(
 
 
 def register(app: typer.Typer) -> None:
+    from distillguard.watermark import semantic_cli
+
+    if not any(c.name == "semantic-detect" for c in wm_app.registered_commands):
+        semantic_cli.register(wm_app)
     app.add_typer(wm_app, name="watermark", help=wm_app.info.help)

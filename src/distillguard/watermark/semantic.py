@@ -159,10 +159,24 @@ def _first_sentence(text: str) -> str:
     return parts[0] if parts else text.strip()
 
 
+def extend(scheme: SentenceScheme, answer: str, previous: int, continuations: list[str], embed: Embedder) -> tuple[str, int, str]:
+    """One generation step: (answer, region of its last sentence, 'green' | 'miss' | 'ended').
+
+    When every continuation is empty the model has finished: the answer and the chain of regions
+    are left as they are, since detection never sees an empty sentence (keying the next sentence
+    on it would break the chain the detector follows)."""
+    cands = [c for c in (_first_sentence(x) for x in continuations) if c]
+    if not cands:
+        return answer, previous, "ended"
+    k, region, ok = choose_sentence(scheme, previous, cands, embed)
+    return (answer + " " + cands[k]).strip(), region, "green" if ok else "miss"
+
+
 def generate(model, tokenizer, scheme: SentenceScheme, embed: Embedder, instructions: list[str], n_sentences: int,
              tries: int = 8, sentence_tokens: int = 40, seed: int = 0) -> dict:
     """Answers built sentence by sentence: `tries` sampled continuations per step, the first
-    green one kept (rejection sampling). Returns the texts and how often no candidate was green."""
+    green one kept (rejection sampling). Returns the texts, the sentences added (`steps`; an answer
+    that has ended adds none) and how many of them had no green candidate."""
     import torch
 
     from distillguard.watermark.model import chat_prompts
@@ -180,11 +194,7 @@ def generate(model, tokenizer, scheme: SentenceScheme, embed: Embedder, instruct
                                  num_return_sequences=tries, pad_token_id=tokenizer.pad_token_id)
         new = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
         for i in range(len(prompts)):
-            cands = [_first_sentence(c) for c in new[i * tries : (i + 1) * tries]]
-            cands = [c for c in cands if c] or [" "]
-            k, region, ok = choose_sentence(scheme, previous[i], cands, embed)
-            answers[i] = (answers[i] + " " + cands[k]).strip()
-            previous[i] = region
-            misses += not ok
-            steps += 1
+            answers[i], previous[i], status = extend(scheme, answers[i], previous[i], new[i * tries : (i + 1) * tries], embed)
+            misses += status == "miss"
+            steps += status != "ended"
     return {"texts": answers, "steps": steps, "no_green_candidate": misses}
