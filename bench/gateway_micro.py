@@ -143,7 +143,7 @@ async def _run(events: list[dict], keys: dict[str, str], work: Path, durability:
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(os.environ["DG_MICRO_PROFILE"])
-    scorer.process, scorer.precheck = process.fn, precheck.fn  # the shutdown snapshot saves the scorer itself
+    del scorer.process, scorer.precheck  # the class's methods again: the shutdown snapshot saves the scorer's data only
     await startup.put({"type": "lifespan.shutdown"})
     await life
     n = len(timed)
