@@ -11,8 +11,9 @@ sent at once are judged as they would be had they been sent one after another.
 
 Cost: the copy is made once per burst and kept while the account has requests in flight (it is
 rebuilt when the scorer's own state of the account moves, i.e. when one of them completes), and
-each request's prompt features are computed once; an arrival then costs one state update and
-one assessment.
+each request's prompt features are computed once (the engine's prompt cache, shared with the
+precheck and the ingest); an arrival then costs one state update and one assessment. A request
+admitted while its account has nothing in flight costs nothing here.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class InFlight:
 
     def add(self, request_id: str, event: ApiEvent, engine: Any = None) -> None:
         item = self._last if self._last is not None and self._last.event is event else None
-        if item is None:
-            item = _featurize(event, engine) if engine is not None else _Pending(event, None, False, "")
+        if item is None:  # featurized only if a later arrival of the account needs it (see assess)
+            item = _Pending(event, None, False, "")
         self._last = None
         self.by_account.setdefault(event.account_id, {})[request_id] = item
 
@@ -85,8 +86,6 @@ class InFlight:
 
 
 def _featurize(event: ApiEvent, engine: Any) -> _Pending:
-    from distillguard.features.text import prompt_features
-
     prompt = event.prompt_text
-    features = prompt_features(prompt)
-    return _Pending(event, features, bool(features.words >= 6 and engine.index.match(prompt)), prompt)
+    features, hit = engine.prompt_features(prompt)  # shared with the precheck and the event's ingest
+    return _Pending(event, features, bool(hit), prompt)

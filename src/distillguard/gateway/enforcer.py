@@ -3,9 +3,12 @@
     check()     before forwarding: overrides, shared blocklist, the scorer's precheck on the
                 account's state so far, the policy, token buckets, the concurrency cap -> a Verdict
     degrade()   the request body as forwarded when the verdict degrades it
-    complete()  when the response is done: the api-event is queued for the durable log and
-                processed into the OnlineScorer, in that same order (so a replay of the log
-                reproduces the scorer exactly); returns the log's fsync future
+    complete()  when the response is done: the api-event is queued for the durable log and for
+                the OnlineScorer, in that same order (so a replay of the log reproduces the
+                scorer exactly); returns the log's durability future
+    score_pending()  processes the queued events into the scorer: called once the response's
+                last byte is sent (the scorer's work is off the response path), and before
+                any later decision, snapshot or read of the scorer (so no decision misses one)
 
 Everything runs on the event loop thread; scorer calls are synchronous so the scorer's
 order is the log's order (with a bus, the bus's order: see `replicas`).
@@ -26,6 +29,7 @@ import concurrent.futures
 import functools
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +103,11 @@ class Enforcer:
         self.state = state
         self.audit = audit
         self.eventlog = eventlog
-        self.scorer = scorer
+        self._scorer = scorer
+        self._unscored: deque[dict[str, Any]] = deque()  # logged, not yet processed (see score_pending)
+        # the gateway sets this and calls score_pending() after each response; a caller that does not
+        # (a library use, a test) has each event scored inside complete()
+        self.defer_scoring = False
         self.snapshot_dir = snapshot_dir
         self.snapshot_every = snapshot_every
         self._since_snapshot = 0
@@ -127,6 +135,17 @@ class Enforcer:
         self._restored_event: asyncio.Event | None = None
         self._backlog: list[dict[str, Any]] = []  # events completed while restoring, scored once restored
         self._opened_at = time.perf_counter()
+
+    @property
+    def scorer(self) -> Any:
+        """The scorer with every completed event processed (reading it scores what is queued)."""
+        if self._unscored:
+            self.score_pending()
+        return self._scorer
+
+    @scorer.setter
+    def scorer(self, scorer: Any) -> None:
+        self._scorer = scorer
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
@@ -299,6 +318,7 @@ class Enforcer:
                 await self.state.publish_flag(account_id, {"risk": decision.risk, "campaign_id": decision.campaign_id})
 
     def close(self) -> None:
+        self.score_pending()
         if self._restore_thread is not None and self.restoring:
             self._restore_thread.join()
             self._install_result_now()
@@ -308,6 +328,7 @@ class Enforcer:
         self.audit.close()
 
     def _snapshot_payload(self) -> tuple[int, bytes]:
+        self.score_pending()  # the offset below covers every queued event: the scorer must hold them all
         offset = self.eventlog.logical_offset
         return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
                                 "last": self.last, "last_ts": self._last_ts,
@@ -380,6 +401,8 @@ class Enforcer:
     async def check(self, draft: dict[str, Any], event: ApiEvent) -> Verdict:
         policy: Policy = self.policy.get()
         account_id, org_id = event.account_id, event.org_id
+        if self._unscored:  # every response completed before this arrival counts in its decision
+            self.score_pending()
         try:
             override, shared = await self.state.account(account_id)
             if policy.fail_mode == "closed" and not self.state.healthy:
@@ -561,8 +584,18 @@ class Enforcer:
         if self.bus is not None:  # scored when it comes back from the bus, in the bus's order
             self.bus.publish(line[:-1])
             return asyncio.ensure_future(self._settle(future, event.get("request_id")))
-        self._score(event)
+        self._unscored.append(event)  # scored by score_pending(), in this (the log's) order
+        if not self.defer_scoring:
+            self.score_pending()
         return future
+
+    def score_pending(self) -> None:
+        """Process every queued event into the scorer, in log order; a cadenced snapshot after them."""
+        queued = self._unscored
+        while queued:
+            self._score(queued.popleft(), cadence=False)
+        if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
+            self.snapshot_in_background()
 
     async def _settle(self, durable: asyncio.Future, request_id: str | None) -> None:
         """Durable in the local log, and scored from the bus (bounded wait: the bus may lag)."""
@@ -591,9 +624,9 @@ class Enforcer:
             if settled is not None and not settled.done():
                 settled.set_result(None)
 
-    def _score(self, event: dict[str, Any]) -> None:
+    def _score(self, event: dict[str, Any], cadence: bool = True) -> None:
         """Process one event into the scorer; audit and share a new flag; snapshot on cadence."""
-        if self.scorer is None:  # restoring: scored in this order once the scorer is back
+        if self._scorer is None:  # restoring: scored in this order once the scorer is back
             self._backlog.append(event)
             return
         try:
@@ -612,16 +645,17 @@ class Enforcer:
             flag = asyncio.ensure_future(self.state.publish_flag(decision.account_id, {
                 "risk": round(decision.risk, 4), "campaign_id": decision.campaign_id, "flagged_at": event.get("request_id")}))
             flag.add_done_callback(lambda f: f.exception())
-        if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
+        if cadence and self.snapshot_every and self._since_snapshot >= self.snapshot_every:
             self.snapshot_in_background()
 
     def _process(self, event: ApiEvent) -> Any:
-        decision = self.scorer.process(event)
+        decision = self._scorer.process(event)
         self.last[event.account_id] = decision
         self._since_snapshot += 1
         return decision
 
     def account_view(self, account_id: str) -> dict[str, Any]:
+        self.score_pending()
         decision = self.last.get(account_id)
         verdict = None
         if account_id in getattr(self.scorer, "tracks", {}):

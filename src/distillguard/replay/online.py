@@ -214,12 +214,11 @@ class OnlineScorer:
                                    engine.states[event.account_id].n)
         if not engine.linking_enabled:
             return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], 0)
-        from distillguard.features.text import prompt_features
         from distillguard.linking.linker import probe_keys
 
         probe = AccountState(event.account_id)
         prompt = event.prompt_text
-        probe.update(event, prompt_features(prompt), False, prompt)
+        probe.update(event, engine.prompt_features(prompt)[0], False, prompt)
         known = engine.states.get(event.account_id)
         if known is not None:
             probe.merge(known)
