@@ -47,6 +47,8 @@ log = logging.getLogger("distillguard.gateway")
 
 SNAPSHOT_NAME = "snapshot.json"  # data only (see gateway.snapshot); an old snapshot.pkl is never read
 RESTORING_IN_FLIGHT = 2  # per account while the scorer is rebuilt after a restart
+ECHO_WAIT_SHARE = 0.5  # replicas: a response waits for its event's bus echo from this share of the flag threshold
+ECHO_PENDING_S = 30.0  # replicas: an event not back from the bus by then stops counting in arrivals
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
@@ -127,6 +129,8 @@ class Enforcer:
         self.bus: Any = None  # replicas.BusLink when replicas share one event stream
         self.bus_fed = 0  # the last bus offset the scorer has processed
         self._settling: dict[str, asyncio.Future] = {}  # request_id -> resolved once back from the bus and scored
+        self._wait_echo: set[str] = set()  # admitted requests of suspected accounts: answered once back from the bus
+        self._echo_pending: dict[str, tuple[str, float]] = {}  # request_id -> (account, completed at), not back yet
         self.settle_timeout_s = 0.25
         self.restoring = False  # the scorer is being rebuilt in a thread (see open(background=True))
         self._restore_job: Any = None
@@ -469,6 +473,8 @@ class Enforcer:
             self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
             if verdict.error_code is None:
                 self.arrivals.add(draft["request_id"], event, self.scorer.engine if self.scorer is not None else None)
+                if self.bus is not None and self._suspected(verdict):
+                    self._wait_echo.add(draft["request_id"])
         label = verdict.decision.label
         if verdict.error_code == "concurrency_limited":
             verdict.error_code = "rate_limited_by_policy"
@@ -508,11 +514,22 @@ class Enforcer:
             self.in_flight[key] = self.in_flight.get(key, 0) + 1
         self._admitted[request_id] = (tuple(key for key, _ in keys), now)
 
+    def _suspected(self, verdict: Verdict) -> bool:
+        """With replicas: an account whose next request must see this one scored on every replica
+        (flagged, in a campaign, or at half the flag threshold or more); others are answered without
+        waiting for the bus (see complete)."""
+        threshold = self._scorer.engine.threshold if self._scorer is not None else 1.0
+        return verdict.flagged or verdict.campaign_id is not None or verdict.risk >= ECHO_WAIT_SHARE * threshold
+
     def _release(self, request_id: str | None) -> None:
         entry = self._admitted.pop(request_id, None) if request_id else None
         if entry is None:
             return
-        self.arrivals.remove(entry[0][0][5:], request_id)
+        account_id = entry[0][0][5:]
+        if self.bus is None:
+            self.arrivals.remove(account_id, request_id)
+        else:  # judged with the account's next arrivals here until the scorer has it from the bus
+            self._echo_pending[request_id] = (account_id, time.monotonic())
         for key in entry[0]:
             left = self.in_flight.get(key, 0) - 1
             if left > 0:
@@ -525,6 +542,14 @@ class Enforcer:
         self._next_purge = now + 5.0
         for request_id in [r for r, (_, at) in self._admitted.items() if now - at > max_age_s]:
             self._release(request_id)
+            self._wait_echo.discard(request_id)
+        for request_id in [r for r, (_, at) in self._echo_pending.items() if now - at > ECHO_PENDING_S]:
+            self._echo_done(request_id)  # the bus is away: the event is in the local log, the scorer never saw it
+
+    def _echo_done(self, request_id: str) -> None:
+        pending = self._echo_pending.pop(request_id, None)
+        if pending is not None:
+            self.arrivals.remove(pending[0], request_id)
 
     async def _safe(self, awaitable: Any) -> Any:
         try:
@@ -583,7 +608,11 @@ class Enforcer:
         self.metrics.inc("distillguard_events_total", status=event.get("status"))
         if self.bus is not None:  # scored when it comes back from the bus, in the bus's order
             self.bus.publish(line[:-1])
-            return asyncio.ensure_future(self._settle(future, event.get("request_id")))
+            request_id = event.get("request_id")
+            if request_id in self._wait_echo:  # a suspected account: its next request, on any replica, sees this one
+                self._wait_echo.discard(request_id)
+                return asyncio.ensure_future(self._settle(future, request_id))
+            return future  # meanwhile this replica judges the account's next arrivals with it folded in (arrival)
         self._unscored.append(event)  # scored by score_pending(), in this (the log's) order
         if not self.defer_scoring:
             self.score_pending()
@@ -620,6 +649,8 @@ class Enforcer:
             event = record.event()
             self._score(event)
             self.bus_fed = record.offset
+            if self._echo_pending:
+                self._echo_done(event.get("request_id"))
             settled = self._settling.get(event.get("request_id"))
             if settled is not None and not settled.done():
                 settled.set_result(None)
