@@ -154,9 +154,14 @@ def register(app: typer.Typer) -> None:
             rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain, durability=durability))
         if listen_fd is None:
             typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
-        where = {"fd": listen_fd} if listen_fd is not None else {"host": host, "port": port}
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
-        uvicorn.run(app_, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
-                    proxy_headers=False, **where, **fast_server_options())
+        options = dict(log_level="warning", access_log=False, timeout_graceful_shutdown=10, proxy_headers=False,
+                       **fast_server_options())
+        if listen_fd is None:
+            uvicorn.run(app_, host=host, port=port, **options)
+        else:
+            from distillguard.gateway.workers import inherited_listener
+
+            uvicorn.Server(uvicorn.Config(app_, **options)).run(sockets=[inherited_listener(listen_fd)])
         if state_lock is not None:
             state_lock.close()
