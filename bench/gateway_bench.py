@@ -327,7 +327,8 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
             _stop(proc)
     from bench.gateway_micro import micro
 
-    data["micro"] = {mode: micro(1000 if quick else 3000, mode) for mode in ("process", "disk")}
+    data["micro"] = {f"{mode}, {c} in flight": micro(1000 if quick else 3000, mode, c)
+                     for mode, c in (("process", 1), ("disk", 1), ("process", 64))}
     data["micro"]["load"] = _load_note()
     data["restart"] = restart_bench(work / "restart", restart_events, env)
     data["seconds"] = round(time.monotonic() - t_start, 1)
@@ -442,7 +443,7 @@ def markdown(d: dict, command: str) -> str:
                    "The ASGI app called directly (no server sockets or HTTP parsing by uvicorn), its upstream a canned "
                    "keep-alive server on loopback in another thread; CPU time of the one thread that runs the gateway's code "
                    "(its socket system calls included), which the machine's load inflates far less than wall time.\n\n"
-                   "| durability | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
+                   "| durability, concurrency | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
                    "event-log syncs | mean sync ms |\n|---|---|---|---|---|---|---|---|")
         for mode, v in d["micro"].items():
             if mode == "load":

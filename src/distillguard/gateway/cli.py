@@ -157,6 +157,9 @@ def register(app: typer.Typer) -> None:
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
         options = dict(log_level="warning", access_log=False, timeout_graceful_shutdown=10, proxy_headers=False,
                        **fast_server_options())
+        from distillguard.gateway.server import tune_gc
+
+        tune_gc()
         if listen_fd is None:
             uvicorn.run(app_, host=host, port=port, **options)
         else:

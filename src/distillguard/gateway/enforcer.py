@@ -18,6 +18,11 @@ its linked campaign's) with the account's requests still in flight and this one 
 private copy (`arrival`), and the event is folded into the scorer itself when the response ends
 (so the log's order is the scorer's). The concurrency cap (`concurrency` in the policy) bounds
 what is in flight at once: requests beyond it are refused with 429 until earlier ones complete.
+
+The response path carries only what decides the request and what makes it durable: the scorer's
+step for the completed event runs once the last byte is sent (`score_pending`, called by the app
+after each response) and, before that, by whatever next needs the scorer (a decision, a
+snapshot, an admin read), in log order either way.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ class UpstreamResponse:
     async def _feed(self) -> None:
         """Read what the upstream sends next and parse it."""
         try:
-            data = await asyncio.wait_for(self._conn.reader.read(65536), self._timeout_s)
+            async with asyncio.timeout(self._timeout_s):  # no extra task per read, unlike wait_for
+                data = await self._conn.reader.read(65536)
         except asyncio.TimeoutError:
             raise UpstreamTimeout(f"no answer from the upstream within {self._timeout_s:g} s") from None
         except (ConnectionError, OSError) as exc:
