@@ -269,9 +269,9 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
                                  f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
                                  "log_level='warning', access_log=False, **fast_server_options())"], env=env)
     redis = _start_redis(work)
-    variants = [("distillguard", []), ("distillguard process", ["--durability", "process"])]
+    variants = [("distillguard", []), ("distillguard disk", ["--durability", "disk"])]
     if redis is not None:
-        variants.append(("distillguard 2 workers", ["--durability", "process", "--workers", "2", "--redis", redis[1], "--bus", redis[1]]))
+        variants.append(("distillguard 2 workers", ["--workers", "2", "--redis", redis[1], "--bus", redis[1]]))
     gateways = []
     for name, extra in variants:
         gw_port = _free_port()
@@ -327,7 +327,8 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
             _stop(proc)
     from bench.gateway_micro import micro
 
-    data["micro"] = {mode: micro(1000 if quick else 3000, mode) for mode in ("disk", "process")}
+    data["micro"] = {f"{mode}, {c} in flight": micro(1000 if quick else 3000, mode, c)
+                     for mode, c in (("process", 1), ("disk", 1), ("process", 64))}
     data["micro"]["load"] = _load_note()
     data["restart"] = restart_bench(work / "restart", restart_events, env)
     data["seconds"] = round(time.monotonic() - t_start, 1)
@@ -419,8 +420,9 @@ def markdown(d: dict, command: str) -> str:
     out = [f"# Gateway benchmark (distillguard gateway vs LiteLLM proxy)\n",
            f"`{command}` — {d['date']}; {d['machine']}; {d['load_at_start']} at start. Fake upstream with zero model "
            "time; traffic: the simulator's ordinary accounts, one key each; scorer, policy, audit and the event log all "
-           "active in the gateway (`distillguard`: --durability disk, fdatasync group commit before the last byte; "
-           "`process`: --durability process; `2 workers`: --workers 2 with a local Redis for shared state and the bus, "
+           "active in the gateway (`distillguard`: the default, --durability process, each event written to the OS "
+           "before the last byte and fdatasynced every 0.1 s; `disk`: --durability disk, fdatasync group commit before the "
+           "last byte; `2 workers`: --workers 2 (process durability) with a local Redis for shared state and the bus, "
            "its CPU counted); LiteLLM proxy plain (no callback), one worker.\n"]
     lat = d["latency_1_client"]
     direct = lat["direct"]
@@ -441,7 +443,7 @@ def markdown(d: dict, command: str) -> str:
                    "The ASGI app called directly (no server sockets or HTTP parsing by uvicorn), its upstream a canned "
                    "keep-alive server on loopback in another thread; CPU time of the one thread that runs the gateway's code "
                    "(its socket system calls included), which the machine's load inflates far less than wall time.\n\n"
-                   "| durability | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
+                   "| durability, concurrency | requests | CPU ms/request | of which scorer process | scorer precheck | the rest | "
                    "event-log syncs | mean sync ms |\n|---|---|---|---|---|---|---|---|")
         for mode, v in d["micro"].items():
             if mode == "load":

@@ -131,3 +131,25 @@ def test_precheck_stops_a_fresh_sybil_of_a_flagged_campaign_before_it_is_served(
                 legit_stopped += 1
         scorer.process(event)
     assert stopped_first >= 3 and legit_stopped == 0
+
+
+def test_precheck_skips_the_probe_only_when_it_could_not_flag(small_sim):
+    """While no campaign is at the flag threshold the precheck answers without probing the link
+    keys; at every event of a stream with a campaign that answer equals the full probe's."""
+    from distillguard.events.readers import RejectSink, iter_events
+    from distillguard.replay import OnlineScorer
+
+    scorer = OnlineScorer()
+    skipped = probed = 0
+    for event in iter_events([small_sim / "events.jsonl"], RejectSink()):
+        track = scorer.tracks.get(event.account_id)
+        quick = scorer.precheck(event)
+        if not (track is not None and track.flagged_at is not None):
+            full = scorer._precheck_linked(event, track)
+            assert (quick.flagged, quick.campaign_id, quick.requests_seen) == (full.flagged, full.campaign_id, full.requests_seen)
+            if any(c.risk >= scorer.engine.threshold for c in scorer.campaigns.values()):
+                probed += 1
+            else:
+                skipped += 1
+        scorer.process(event)
+    assert skipped > 100 and probed > 0  # both paths were exercised

@@ -60,3 +60,16 @@ def test_a_second_gateway_on_the_same_state_folder_is_refused(tmp_path):
     finally:
         held.close()
     assert result.exit_code == 2 and "another gateway is running on it" in result.output
+
+
+def test_the_served_gateway_collects_young_objects_less_often():
+    import gc
+
+    from distillguard.gateway.server import GC_THRESHOLDS, tune_gc
+
+    before = gc.get_threshold()
+    try:
+        tune_gc()
+        assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > before[0]
+    finally:
+        gc.set_threshold(*before)

@@ -47,6 +47,32 @@ def test_keep_alive_reuse_and_a_connection_closed_while_idle():
     asyncio.run(main())
 
 
+def test_a_kept_alive_connection_is_reused_for_every_request():
+    async def main():
+        connections = []
+
+        async def keep_alive(reader, writer):  # answers every request on the connection it came on
+            connections.append(writer)
+            try:
+                while True:
+                    await _read_request(reader)
+                    writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                writer.close()
+
+        server, port = await _server(keep_alive)
+        client = UpstreamClient(f"http://127.0.0.1:{port}/v1", timeout_s=5)
+        for n in range(5):
+            response = await client.post("chat/completions", b"{}", {})
+            assert await response.aread() == b"{}"
+        await client.aclose()
+        server.close()
+        assert client.connections_opened == 1 and len(connections) == 1
+
+    asyncio.run(main())
+
+
 def test_chunked_stream_arrives_chunk_by_chunk():
     async def main():
         async def chunked(reader, writer):

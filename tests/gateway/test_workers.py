@@ -62,3 +62,23 @@ def test_two_workers_share_one_port_blocks_and_detection(tmp_path, redis_url):  
             proc.wait(timeout=60)
     assert proc.returncode == 0
     assert all((tmp_path / "state" / f"worker-{k}" / "snapshot.json").exists() for k in (0, 1))  # each shut down cleanly
+
+
+def test_a_worker_serves_its_inherited_listener_as_tcp():
+    """The supervisor's socket, seen from a worker's descriptor, is TCP (so accepted connections get
+    TCP_NODELAY; taken for a Unix socket, each small response waited for a delayed ACK, ~40 ms)."""
+    import os
+    import socket
+
+    from distillguard.gateway.workers import inherited_listener
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    sock = inherited_listener(os.dup(listener.fileno()))
+    try:
+        assert sock.family == socket.AF_INET and sock.type == socket.SOCK_STREAM
+        assert sock.getsockname() == listener.getsockname()
+    finally:
+        sock.close()
+        listener.close()

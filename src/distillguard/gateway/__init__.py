@@ -14,8 +14,9 @@ Parts (each its own module):
 - `policy`    the YAML policy (risk bands, per-finding rules, throttle, degrade, hold, block,
               allow-lists), validated and hot-reloaded;
 - `state`     overrides, holds, flags and token buckets: in-process, or Redis for replicas;
-- `eventlog`  the durable JSONL event log (group-committed fdatasync before the response's
-              last byte is released, or `process` durability) and the restart path;
+- `eventlog`  the durable JSONL event log (each event in the OS before the response's last
+              byte is released, fdatasynced every 0.1 s; or `disk`: group-committed fdatasync
+              before it) and the restart path;
 - `upstream`  the client to the upstream (HTTP/1.1 keep-alive, httptools), lean on the hot path;
 - `workers`   `--workers N`: processes on one port sharing state over Redis and the bus;
 - `audit`     the SQLite audit trail;

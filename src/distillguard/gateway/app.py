@@ -79,7 +79,7 @@ class GatewayConfig:
     redis_timeout_s: float = 0.05  # per Redis call; past it the circuit breaker decides locally (see state)
     bus_url: str | None = None  # replicas: one event stream for every replica's scorer (see replicas)
     guard_token: str | None = None  # may call /guard/* only (the LiteLLM callback); the admin token may call all
-    durability: str = "disk"  # event log: "disk" (fdatasync before the last byte) or "process" (see eventlog)
+    durability: str = "process"  # event log: "process" (in the OS before the last byte) or "disk" (fdatasynced; see eventlog)
     restore_in_background: bool = True  # serve while the scorer is rebuilt after a restart (see Enforcer.open)
 
 
@@ -196,6 +196,8 @@ def create_app(config: GatewayConfig) -> Router:
                                 timeout_s=policy.upstream_timeout_s, connect_timeout_s=policy.upstream_connect_timeout_s)
         ctx.update(enforcer=enforcer, client=client, state=state)
         app.state.enforcer = enforcer
+        enforcer.defer_scoring = True
+        app.after_response = enforcer.score_pending  # the scorer's step follows the last byte, never delays it
         log.warning("distillguard gateway ready: upstream %s, %d keys, state %s, %s",
                     config.upstream, len(keys), state.kind, "restoring the scorer in the background" if enforcer.restoring
                     else f"{enforcer.restored_events} events restored from the log")
@@ -516,6 +518,7 @@ def create_app(config: GatewayConfig) -> Router:
         if not admin_ok(request):
             return unauthorized()
         enforcer: Enforcer = ctx["enforcer"]
+        enforcer.score_pending()
         gauges = {
             "distillguard_accounts_tracked": len(enforcer.last),
             "distillguard_accounts_flagged": sum(1 for d in enforcer.last.values() if d.flagged),
@@ -546,7 +549,7 @@ def _event(draft: dict, response: dict | None, status: int, started: float) -> d
 
 
 async def _finish(enforcer: Enforcer, draft: dict, response: dict | None, status: int, started: float) -> None:
-    """Log + score the event and wait until it is durable."""
+    """Log the event (scored after the response, see Router.after_response) and wait until it is durable."""
     await enforcer.complete(_event(draft, response, status, started))
 
 

@@ -161,6 +161,8 @@ class Router:
         self.patterns: list[tuple[str, list[str], Handler]] = []
         self.lifespan = lifespan
         self.state = SimpleNamespace()
+        # run once each response's last byte is sent (or the client went away): work that must not delay it
+        self.after_response: Callable[[], None] | None = None
 
     def route(self, method: str, path: str) -> Callable[[Handler], Handler]:
         def add(handler: Handler) -> Handler:
@@ -207,9 +209,15 @@ class Router:
             status = 405 if known else 404
             response: Any = JSONResponse({"detail": "Method Not Allowed" if known else "Not Found"}, status_code=status)
         else:
-            response = await handler(Request(scope, receive, params))
-            if isinstance(response, dict):
-                response = JSONResponse(response)
+            try:
+                response = await handler(Request(scope, receive, params))
+                if isinstance(response, dict):
+                    response = JSONResponse(response)
+                await response(send, receive)
+            finally:
+                if self.after_response is not None:
+                    self.after_response()
+            return
         await response(send, receive)
 
     async def _lifespan(self, receive: Callable, send: Callable) -> None:

@@ -15,7 +15,7 @@ Example:
 
   distillguard gateway --upstream http://127.0.0.1:8000/v1 --port 8080 --policy policy.yaml --keys keys.yaml
 
-Every request becomes an api-event in STATE_DIR/events.jsonl (fsynced before the response completes); `distillguard scan --replay` over that file reaches the gateway's verdicts. See config/policy.example.yaml for the policy format.
+Every request becomes an api-event in STATE_DIR/events.jsonl (written to the OS before the response completes, fdatasynced every 0.1 s or, with --durability disk, before it completes); `distillguard scan --replay` over that file reaches the gateway's verdicts. See config/policy.example.yaml for the policy format.
 
 Several replicas: give each --redis (shared blocks, buckets, review queue) and --bus (one event stream, so every replica scores all traffic). Analysts' decisions are kept in STATE_DIR/decisions.sqlite either way. `python -m distillguard.gateway` runs this same command and starts faster.
 
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         scorer_config: Optional[Path] = typer.Option(None, "--scorer-config", help="Detection config YAML, as for `distillguard scan --config`."),
         workers: int = typer.Option(1, "--workers", help="Gateway processes accepting on the one port (one core each). Above 1 needs --redis and --bus: the workers share blocks, buckets and detection through them; each keeps its files in STATE_DIR/worker-<k>."),
         listen_fd: Optional[int] = typer.Option(None, "--listen-fd", hidden=True, help="(internal) serve on this inherited listening socket: a worker of --workers."),
-        durability: str = typer.Option("disk", "--durability", help="When a response may complete: 'disk' (default) once its event is fdatasynced (survives kill -9 and power cuts; one disk flush per group of concurrent responses on the request path), or 'process' once the event is written to the OS (survives kill -9 and gateway crashes; an OS crash or power cut can lose the last 0.1 s of events; no disk flush on the request path)."),
+        durability: str = typer.Option("process", "--durability", help="When a response may complete: 'process' (default) once its event is written to the OS (survives kill -9 and gateway crashes; an OS crash or power cut can lose the last 0.1 s of events; no disk flush on the request path), or 'disk' once it is fdatasynced (survives power cuts too; one disk flush per group of concurrent responses on the request path, i.e. one per request at low concurrency). Analysts' decisions are in SQLite either way."),
         snapshot_every: int = typer.Option(2000, "--snapshot-every", help="Save the scorer's state every N events (written off the request path, and at shutdown), so a restart replays at most that many events whatever the log's length. 0: only at shutdown."),
     ) -> None:
         import os
@@ -154,9 +154,17 @@ def register(app: typer.Typer) -> None:
             rotate_bytes=int(rotate_mb * 1024 * 1024), retain_segments=retain, durability=durability))
         if listen_fd is None:
             typer.echo(f"distillguard gateway on http://{host}:{port} -> {upstream or '(guard API only)'}", err=True)
-        where = {"fd": listen_fd} if listen_fd is not None else {"host": host, "port": port}
         # proxy_headers=False: the policy's trusted_proxies alone decide whether X-Forwarded-For counts
-        uvicorn.run(app_, log_level="warning", access_log=False, timeout_graceful_shutdown=10,
-                    proxy_headers=False, **where, **fast_server_options())
+        options = dict(log_level="warning", access_log=False, timeout_graceful_shutdown=10, proxy_headers=False,
+                       **fast_server_options())
+        from distillguard.gateway.server import tune_gc
+
+        tune_gc()
+        if listen_fd is None:
+            uvicorn.run(app_, host=host, port=port, **options)
+        else:
+            from distillguard.gateway.workers import inherited_listener
+
+            uvicorn.Server(uvicorn.Config(app_, **options)).run(sockets=[inherited_listener(listen_fd)])
         if state_lock is not None:
             state_lock.close()

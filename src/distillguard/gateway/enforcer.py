@@ -3,9 +3,12 @@
     check()     before forwarding: overrides, shared blocklist, the scorer's precheck on the
                 account's state so far, the policy, token buckets, the concurrency cap -> a Verdict
     degrade()   the request body as forwarded when the verdict degrades it
-    complete()  when the response is done: the api-event is queued for the durable log and
-                processed into the OnlineScorer, in that same order (so a replay of the log
-                reproduces the scorer exactly); returns the log's fsync future
+    complete()  when the response is done: the api-event is queued for the durable log and for
+                the OnlineScorer, in that same order (so a replay of the log reproduces the
+                scorer exactly); returns the log's durability future
+    score_pending()  processes the queued events into the scorer: called once the response's
+                last byte is sent (the scorer's work is off the response path), and before
+                any later decision, snapshot or read of the scorer (so no decision misses one)
 
 Everything runs on the event loop thread; scorer calls are synchronous so the scorer's
 order is the log's order (with a bus, the bus's order: see `replicas`).
@@ -15,6 +18,11 @@ its linked campaign's) with the account's requests still in flight and this one 
 private copy (`arrival`), and the event is folded into the scorer itself when the response ends
 (so the log's order is the scorer's). The concurrency cap (`concurrency` in the policy) bounds
 what is in flight at once: requests beyond it are refused with 429 until earlier ones complete.
+
+The response path carries only what decides the request and what makes it durable: the scorer's
+step for the completed event runs once the last byte is sent (`score_pending`, called by the app
+after each response) and, before that, by whatever next needs the scorer (a decision, a
+snapshot, an admin read), in log order either way.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import concurrent.futures
 import functools
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +52,8 @@ log = logging.getLogger("distillguard.gateway")
 
 SNAPSHOT_NAME = "snapshot.json"  # data only (see gateway.snapshot); an old snapshot.pkl is never read
 RESTORING_IN_FLIGHT = 2  # per account while the scorer is rebuilt after a restart
+ECHO_WAIT_SHARE = 0.5  # replicas: a response waits for its event's bus echo from this share of the flag threshold
+ECHO_PENDING_S = 30.0  # replicas: an event not back from the bus by then stops counting in arrivals
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
@@ -99,7 +110,11 @@ class Enforcer:
         self.state = state
         self.audit = audit
         self.eventlog = eventlog
-        self.scorer = scorer
+        self._scorer = scorer
+        self._unscored: deque[dict[str, Any]] = deque()  # logged, not yet processed (see score_pending)
+        # the gateway sets this and calls score_pending() after each response; a caller that does not
+        # (a library use, a test) has each event scored inside complete()
+        self.defer_scoring = False
         self.snapshot_dir = snapshot_dir
         self.snapshot_every = snapshot_every
         self._since_snapshot = 0
@@ -119,6 +134,8 @@ class Enforcer:
         self.bus: Any = None  # replicas.BusLink when replicas share one event stream
         self.bus_fed = 0  # the last bus offset the scorer has processed
         self._settling: dict[str, asyncio.Future] = {}  # request_id -> resolved once back from the bus and scored
+        self._wait_echo: set[str] = set()  # admitted requests of suspected accounts: answered once back from the bus
+        self._echo_pending: dict[str, tuple[str, float]] = {}  # request_id -> (account, completed at), not back yet
         self.settle_timeout_s = 0.25
         self.restoring = False  # the scorer is being rebuilt in a thread (see open(background=True))
         self._restore_job: Any = None
@@ -127,6 +144,17 @@ class Enforcer:
         self._restored_event: asyncio.Event | None = None
         self._backlog: list[dict[str, Any]] = []  # events completed while restoring, scored once restored
         self._opened_at = time.perf_counter()
+
+    @property
+    def scorer(self) -> Any:
+        """The scorer with every completed event processed (reading it scores what is queued)."""
+        if self._unscored:
+            self.score_pending()
+        return self._scorer
+
+    @scorer.setter
+    def scorer(self, scorer: Any) -> None:
+        self._scorer = scorer
 
     # -- start / stop -----------------------------------------------------------
     @classmethod
@@ -299,6 +327,7 @@ class Enforcer:
                 await self.state.publish_flag(account_id, {"risk": decision.risk, "campaign_id": decision.campaign_id})
 
     def close(self) -> None:
+        self.score_pending()
         if self._restore_thread is not None and self.restoring:
             self._restore_thread.join()
             self._install_result_now()
@@ -308,6 +337,7 @@ class Enforcer:
         self.audit.close()
 
     def _snapshot_payload(self) -> tuple[int, bytes]:
+        self.score_pending()  # the offset below covers every queued event: the scorer must hold them all
         offset = self.eventlog.logical_offset
         return offset, capture({"log": str(self.log_path.resolve()), "offset": offset, "scorer": self.scorer.__dict__,
                                 "last": self.last, "last_ts": self._last_ts,
@@ -380,6 +410,8 @@ class Enforcer:
     async def check(self, draft: dict[str, Any], event: ApiEvent) -> Verdict:
         policy: Policy = self.policy.get()
         account_id, org_id = event.account_id, event.org_id
+        if self._unscored:  # every response completed before this arrival counts in its decision
+            self.score_pending()
         try:
             override, shared = await self.state.account(account_id)
             if policy.fail_mode == "closed" and not self.state.healthy:
@@ -446,6 +478,8 @@ class Enforcer:
             self._admit(draft["request_id"], account_id, campaign_id, policy, verdict)
             if verdict.error_code is None:
                 self.arrivals.add(draft["request_id"], event, self.scorer.engine if self.scorer is not None else None)
+                if self.bus is not None and self._suspected(verdict):
+                    self._wait_echo.add(draft["request_id"])
         label = verdict.decision.label
         if verdict.error_code == "concurrency_limited":
             verdict.error_code = "rate_limited_by_policy"
@@ -485,11 +519,22 @@ class Enforcer:
             self.in_flight[key] = self.in_flight.get(key, 0) + 1
         self._admitted[request_id] = (tuple(key for key, _ in keys), now)
 
+    def _suspected(self, verdict: Verdict) -> bool:
+        """With replicas: an account whose next request must see this one scored on every replica
+        (flagged, in a campaign, or at half the flag threshold or more); others are answered without
+        waiting for the bus (see complete)."""
+        threshold = self._scorer.engine.threshold if self._scorer is not None else 1.0
+        return verdict.flagged or verdict.campaign_id is not None or verdict.risk >= ECHO_WAIT_SHARE * threshold
+
     def _release(self, request_id: str | None) -> None:
         entry = self._admitted.pop(request_id, None) if request_id else None
         if entry is None:
             return
-        self.arrivals.remove(entry[0][0][5:], request_id)
+        account_id = entry[0][0][5:]
+        if self.bus is None:
+            self.arrivals.remove(account_id, request_id)
+        else:  # judged with the account's next arrivals here until the scorer has it from the bus
+            self._echo_pending[request_id] = (account_id, time.monotonic())
         for key in entry[0]:
             left = self.in_flight.get(key, 0) - 1
             if left > 0:
@@ -502,6 +547,14 @@ class Enforcer:
         self._next_purge = now + 5.0
         for request_id in [r for r, (_, at) in self._admitted.items() if now - at > max_age_s]:
             self._release(request_id)
+            self._wait_echo.discard(request_id)
+        for request_id in [r for r, (_, at) in self._echo_pending.items() if now - at > ECHO_PENDING_S]:
+            self._echo_done(request_id)  # the bus is away: the event is in the local log, the scorer never saw it
+
+    def _echo_done(self, request_id: str) -> None:
+        pending = self._echo_pending.pop(request_id, None)
+        if pending is not None:
+            self.arrivals.remove(pending[0], request_id)
 
     async def _safe(self, awaitable: Any) -> Any:
         try:
@@ -560,9 +613,23 @@ class Enforcer:
         self.metrics.inc("distillguard_events_total", status=event.get("status"))
         if self.bus is not None:  # scored when it comes back from the bus, in the bus's order
             self.bus.publish(line[:-1])
-            return asyncio.ensure_future(self._settle(future, event.get("request_id")))
-        self._score(event)
+            request_id = event.get("request_id")
+            if request_id in self._wait_echo:  # a suspected account: its next request, on any replica, sees this one
+                self._wait_echo.discard(request_id)
+                return asyncio.ensure_future(self._settle(future, request_id))
+            return future  # meanwhile this replica judges the account's next arrivals with it folded in (arrival)
+        self._unscored.append(event)  # scored by score_pending(), in this (the log's) order
+        if not self.defer_scoring:
+            self.score_pending()
         return future
+
+    def score_pending(self) -> None:
+        """Process every queued event into the scorer, in log order; a cadenced snapshot after them."""
+        queued = self._unscored
+        while queued:
+            self._score(queued.popleft(), cadence=False)
+        if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
+            self.snapshot_in_background()
 
     async def _settle(self, durable: asyncio.Future, request_id: str | None) -> None:
         """Durable in the local log, and scored from the bus (bounded wait: the bus may lag)."""
@@ -587,13 +654,15 @@ class Enforcer:
             event = record.event()
             self._score(event)
             self.bus_fed = record.offset
+            if self._echo_pending:
+                self._echo_done(event.get("request_id"))
             settled = self._settling.get(event.get("request_id"))
             if settled is not None and not settled.done():
                 settled.set_result(None)
 
-    def _score(self, event: dict[str, Any]) -> None:
+    def _score(self, event: dict[str, Any], cadence: bool = True) -> None:
         """Process one event into the scorer; audit and share a new flag; snapshot on cadence."""
-        if self.scorer is None:  # restoring: scored in this order once the scorer is back
+        if self._scorer is None:  # restoring: scored in this order once the scorer is back
             self._backlog.append(event)
             return
         try:
@@ -612,16 +681,17 @@ class Enforcer:
             flag = asyncio.ensure_future(self.state.publish_flag(decision.account_id, {
                 "risk": round(decision.risk, 4), "campaign_id": decision.campaign_id, "flagged_at": event.get("request_id")}))
             flag.add_done_callback(lambda f: f.exception())
-        if self.snapshot_every and self._since_snapshot >= self.snapshot_every:
+        if cadence and self.snapshot_every and self._since_snapshot >= self.snapshot_every:
             self.snapshot_in_background()
 
     def _process(self, event: ApiEvent) -> Any:
-        decision = self.scorer.process(event)
+        decision = self._scorer.process(event)
         self.last[event.account_id] = decision
         self._since_snapshot += 1
         return decision
 
     def account_view(self, account_id: str) -> dict[str, Any]:
+        self.score_pending()
         decision = self.last.get(account_id)
         verdict = None
         if account_id in getattr(self.scorer, "tracks", {}):

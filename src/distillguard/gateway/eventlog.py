@@ -12,13 +12,16 @@ previous sync ran goes to disk with the next one).
 
 Durability modes (`durability`, the gateway's `--durability`):
 
-* `disk` (default): the future completes after the line's group is `fdatasync`ed: a completed
-  response survives `kill -9`, an OS crash and a power cut. Costs one disk flush per group on the
-  response path (0.1-1 ms on an idle SSD, tens of ms on a busy shared disk).
-* `process`: the line is written to the OS (`write()`, page cache) on the caller's thread before
-  the future completes, and `fdatasync`ed by the writer thread every `sync_interval_s` (default
-  0.1 s). A completed response survives `kill -9` and any crash of the gateway process; an OS
-  crash or power cut can lose the last interval's events. No disk flush on the response path.
+* `process` (the gateway's default): the line is written to the OS (`write()`, page cache) on the
+  caller's thread before the future completes, and `fdatasync`ed by the writer thread every
+  `sync_interval_s` (default 0.1 s). A completed response survives `kill -9` and any crash of the
+  gateway process; an OS crash or power cut can lose the last interval's events (detection input,
+  not decisions: analysts' blocks and holds are in SQLite, see `decisions`). No disk flush on the
+  response path.
+* `disk`: the future completes after the line's group is `fdatasync`ed: a completed response
+  survives `kill -9`, an OS crash and a power cut. Costs one disk flush per group on the response
+  path (0.1-1 ms on an idle SSD, tens of ms on a busy shared disk); at one client every request is
+  its own group, so the flush is added to each one's latency.
 
 The order of lines is the order in which the gateway's scorer processed the events, so
 replaying the log with a fresh `OnlineScorer` rebuilds exactly the scorer's state: that is how

@@ -6,9 +6,12 @@ partition, and feeds its scorer from that partition, in the bus's order, its own
 the other replicas' alike. So every replica's scorer holds the state one gateway would hold
 for all the traffic: a campaign spread over replicas is linked and flagged as early as on one
 gateway, and a fresh sybil is stopped by whichever replica it reaches. A replica releases a
-response's last byte only once the event is durable in its own log *and* back from the bus
-into its scorer (bounded by `settle_timeout_s`), so a client's next request is decided with
-its previous one counted, as on one gateway.
+response's last byte once the event is durable in its own log; it does not wait for the event
+to come back from the bus (a wake-up of two threads and a Redis round trip, tens of ms on a
+loaded machine), except for a suspected account (flagged, in a campaign, or at half the flag
+threshold; bounded by `settle_timeout_s`), whose next request, on whichever replica, must be
+decided with this one counted. Until the echo, the replica that served the request judges the
+account's next arrivals with it folded in (`arrival`), as it does requests still in flight.
 
 One partition, because campaign linking needs all accounts in one place; the bus's own
 partitioning (a scorer per partition, `engines.consumer`) suits per-account detectors but

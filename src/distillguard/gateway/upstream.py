@@ -56,7 +56,7 @@ class UpstreamResponse:
         self._chunks: deque[bytes] = deque()
         self._headers_done = self._complete = self._released = False
         self._got_bytes = False
-        self._name = b""
+        self._keep_alive = False
         self._parser = httptools.HttpResponseParser(self)
         self.content = b""
 
@@ -67,6 +67,8 @@ class UpstreamResponse:
     def on_headers_complete(self) -> None:
         self._headers_done = True
         self.status_code = self._parser.get_status_code()
+        # asked now: once the message is complete the parser has reset and says "close" for every response
+        self._keep_alive = self._parser.should_keep_alive()
 
     def on_body(self, body: bytes) -> None:
         self._chunks.append(bytes(body))
@@ -77,7 +79,8 @@ class UpstreamResponse:
     async def _feed(self) -> None:
         """Read what the upstream sends next and parse it."""
         try:
-            data = await asyncio.wait_for(self._conn.reader.read(65536), self._timeout_s)
+            async with asyncio.timeout(self._timeout_s):  # no extra task per read, unlike wait_for
+                data = await self._conn.reader.read(65536)
         except asyncio.TimeoutError:
             raise UpstreamTimeout(f"no answer from the upstream within {self._timeout_s:g} s") from None
         except (ConnectionError, OSError) as exc:
@@ -129,7 +132,7 @@ class UpstreamResponse:
         if self._released:
             return
         self._released = True
-        keep = reuse and self._complete and self._got_bytes and self._parser.should_keep_alive() and \
+        keep = reuse and self._complete and self._got_bytes and self._keep_alive and \
             not self._conn.reader.at_eof()
         self._client._give_back(self._conn, keep)
 

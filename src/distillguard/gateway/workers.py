@@ -79,5 +79,14 @@ def supervise(argv: list[str], n: int, host: str, port: int, state_dir: Path, en
                 proc.kill()
 
 
+def inherited_listener(fd: int) -> socket.socket:
+    """A worker's view of the supervisor's listening socket, with its real family (TCP).
+
+    uvicorn's own `fd=` wraps the descriptor as a Unix socket, so the event loop treats every
+    accepted connection as one and leaves Nagle's algorithm on: with delayed ACKs each small
+    response then waits ~40 ms. Detecting the family from the descriptor keeps TCP_NODELAY."""
+    return socket.socket(fileno=fd)
+
+
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

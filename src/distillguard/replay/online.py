@@ -222,12 +222,23 @@ class OnlineScorer:
                                    engine.states[event.account_id].n)
         if not engine.linking_enabled:
             return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], 0)
-        from distillguard.features.text import prompt_features
+        if not any(c.risk >= engine.threshold for c in self.campaigns.values()):
+            # nothing to inherit: a member takes at most its campaign's risk and none is at the threshold,
+            # so the probe could not flag (skipping it changes no decision and saves most of its cost)
+            known = engine.states.get(event.account_id)
+            return AccountDecision(event.account_id, track.risk if track else 0.0, False, None, [], known.n if known else 0)
+        return self._precheck_linked(event, track)
+
+    def _precheck_linked(self, event: ApiEvent, track: "_Track | None") -> AccountDecision:
+        """The precheck's probe: the account's state with this request folded in, its link keys
+        looked up, and the riskiest campaign they reach, if the account would inherit its risk."""
         from distillguard.linking.linker import probe_keys
+
+        engine = self.engine
 
         probe = AccountState(event.account_id)
         prompt = event.prompt_text
-        probe.update(event, prompt_features(prompt), False, prompt)
+        probe.update(event, engine.prompt_features(prompt)[0], False, prompt)
         known = engine.states.get(event.account_id)
         if known is not None:
             probe.merge(known)

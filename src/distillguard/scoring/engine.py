@@ -129,12 +129,17 @@ class DetectionEngine:
         self.prompt_cache = PromptFeatureCache()
 
     # -- events ----------------------------------------------------------------
+    def prompt_features(self, prompt: str) -> tuple[Any, bool]:
+        """(features, benchmark hit) of a prompt, computed once for a gateway's precheck, its arrival
+        assessment and the event's ingest (a pure function of the prompt, so the cache changes no result)."""
+        if self.prompt_cache is None:  # an engine saved before the cache existed
+            self.prompt_cache = PromptFeatureCache()
+        return self.prompt_cache.get(prompt, self.index.match)
+
     def ingest(self, event: ApiEvent, prompt: str | None = None) -> AccountState:
         if prompt is None:
             prompt = event.prompt_text
-        if self.prompt_cache is None:  # an engine saved before the cache existed
-            self.prompt_cache = PromptFeatureCache()
-        features, hit = self.prompt_cache.get(prompt, self.index.match)
+        features, hit = self.prompt_features(prompt)
         state = self.states.get(event.account_id)
         if state is None:
             state = self.states[event.account_id] = AccountState(event.account_id)
