@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from distillguard.features.text import masked_words, shingles_of, word_shingles
+from distillguard.features.text import BENCHMARK_WORD_LIMIT, masked_words, shingles_of, word_shingles
 
 _TEXT_FIELDS = ("question", "prompt", "input", "instruction", "text", "problem", "content")
 _COMMON = -1
@@ -113,8 +113,13 @@ class BenchmarkIndex:
         """True when most of one benchmark question's shingles appear in the prompt."""
         if not self._sizes:
             return False
+        return self.match_words(masked_words(prompt, limit=BENCHMARK_WORD_LIMIT))
+
+    def match_words(self, words: list[str]) -> bool:
+        """`match` on the prompt's masked words (`masked_words(prompt, limit=BENCHMARK_WORD_LIMIT)`)."""
+        if not self._sizes:
+            return False
         owner = self._owner
-        words = masked_words(prompt, limit=160)
         # Prefilter on every 4th shingle: a prompt that contains a question hits one of them.
         if not any(s in owner for s in shingles_of(words, stride=4)):
             return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from itertools import accumulate
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -163,6 +164,16 @@ def _crc(text: str) -> int:
 
 
 def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
+    return prompt_features_and_words(text, affix_words)[0]
+
+
+BENCHMARK_WORD_LIMIT = 160  # words of a prompt the benchmark match reads (features/benchmark_index.py)
+
+
+def prompt_features_and_words(text: str, affix_words: int = 4) -> tuple[PromptFeatures, list[str] | None]:
+    """The features, and `masked_words(text, BENCHMARK_WORD_LIMIT)` when it is a prefix of the words
+    computed here anyway (so the benchmark match need not mask the text again); None when it may not be
+    (a long prompt, or one whose lower-casing changes its length, cut at different places)."""
     lowered = text.lower()
     masked = _WORD.findall(_DIGITS.sub("0", lowered[:4000]))
     words = masked
@@ -177,6 +188,7 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
         bit = bits.get(word)
         if bit:
             mask |= bit
+    reusable = len(text) <= BENCHMARK_WORD_LIMIT * 12 and len(lowered) == len(text)
     return PromptFeatures(
         chars=len(text),
         words=len(words),
@@ -194,7 +206,7 @@ def prompt_features(text: str, affix_words: int = 4) -> PromptFeatures:
         first_word=_crc(next((w for w in words if len(w) > 3), "")),
         imperative=opens_with_task_verb(lowered, words),
         formatted=":" in sample and FORMATTED.search(sample) is not None,
-    )
+    ), (masked[:BENCHMARK_WORD_LIMIT] if reusable else None)
 
 
 def masked_words(text: str, limit: int = 400) -> list[str]:
@@ -202,10 +214,19 @@ def masked_words(text: str, limit: int = 400) -> list[str]:
 
 
 def shingles_of(words: list[str], size: int = 5, stride: int = 1) -> list[int]:
-    """crc32 hashes of word n-grams (every `stride`-th one) of already masked words."""
+    """crc32 hashes of word n-grams (every `stride`-th one) of already masked words.
+
+    The words are joined and encoded once and each n-gram hashed as a slice of those bytes (the
+    same bytes as joining the n-gram alone): no string is built per n-gram."""
     if len(words) < size:
         return [_crc(" ".join(words))] if words else []
-    return [_crc(" ".join(words[i : i + size])) for i in range(0, len(words) - size + 1, stride)]
+    joined = " ".join(words).encode("utf-8", "surrogatepass")
+    if len(joined) != len(words) - 1 + sum(map(len, words)):  # masked words are ASCII; other callers' may not be
+        return [_crc(" ".join(words[i : i + size])) for i in range(0, len(words) - size + 1, stride)]
+    starts = [0, *accumulate(len(word) + 1 for word in words)]  # byte offset of each word, then one past the end + 1
+    view = memoryview(joined)
+    crc = zlib.crc32
+    return [crc(view[starts[i] : starts[i + size] - 1]) for i in range(0, len(words) - size + 1, stride)]
 
 
 def word_shingles(text: str, size: int = 5, limit: int = 400) -> list[int]:

@@ -134,7 +134,7 @@ class DetectionEngine:
         assessment and the event's ingest (a pure function of the prompt, so the cache changes no result)."""
         if self.prompt_cache is None:  # an engine saved before the cache existed
             self.prompt_cache = PromptFeatureCache()
-        return self.prompt_cache.get(prompt, self.index.match)
+        return self.prompt_cache.get(prompt, self.index.match, self.index.match_words)
 
     def ingest(self, event: ApiEvent, prompt: str | None = None) -> AccountState:
         if prompt is None:
