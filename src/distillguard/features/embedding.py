@@ -37,28 +37,41 @@ def _codes(clean: str) -> np.ndarray:
     return np.frombuffer(f" {clean} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
+def _power(exponent: int) -> np.uint64:
+    return np.uint64(pow(int(_PRIME), exponent, 1 << 64))
+
+
+def _polynomial(codes: np.ndarray, size: int) -> np.ndarray:
+    """sum_j codes[i + j] * PRIME**(size - 1 - j) mod 2**64 for every window i, built by doubling
+    (a 2k-gram is a k-gram shifted by PRIME**k plus the next k-gram): log2(size) array passes instead
+    of `size`. Arithmetic modulo 2**64 is exact, so the values are those of the plain loop."""
+    if size == 1:
+        return codes
+    half = size // 2
+    h = _polynomial(codes, half)
+    count = codes.size - 2 * half + 1
+    h = h[:count] * _power(half) + h[half : half + count]
+    if size % 2:
+        h = h[: count - 1] * _PRIME + codes[2 * half : 2 * half + count - 1]
+    return h
+
+
 def _ngram_hashes(codes: np.ndarray, size: int) -> np.ndarray:
     """Mixed 64-bit hashes of every character n-gram of `size` (a rolling polynomial over code points)."""
-    h = np.zeros(codes.size - size + 1, dtype=np.uint64)
-    for offset in range(size):
-        h = h * _PRIME + codes[offset : offset + h.size]
-    return (h + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
+    return (_polynomial(codes, size) + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
 
 
 def embed_text(text: str) -> np.ndarray:
     """Unit vector (float32, DIM) of a prompt's hashed character n-grams; zeros for empty text."""
-    vector = np.zeros(DIM, dtype=np.float32)
     clean = normalise(text)
     if not clean:
-        return vector
+        return np.zeros(DIM, dtype=np.float32)
     codes = _codes(clean)
-    for size in _NGRAMS:
-        if codes.size < size:
-            continue
-        h = _ngram_hashes(codes, size)
-        index = (h >> np.uint64(40)) % np.uint64(DIM)
-        sign = np.where((h >> np.uint64(33)) & np.uint64(1), 1.0, -1.0)
-        vector += np.bincount(index.astype(np.int64), weights=sign, minlength=DIM).astype(np.float32)
+    # Every n-gram size in one bincount: the per-bin sums of +-1 are whole numbers, exact in any order.
+    h = np.concatenate([_ngram_hashes(codes, size) for size in _NGRAMS if codes.size >= size])
+    index = (h >> np.uint64(40)) % np.uint64(DIM)
+    sign = np.where((h >> np.uint64(33)) & np.uint64(1), 1.0, -1.0)
+    vector = np.bincount(index.astype(np.int64), weights=sign, minlength=DIM).astype(np.float32)
     # sublinear term weighting: a repeated boilerplate n-gram must not dominate the vector
     vector = np.sign(vector) * np.log1p(np.abs(vector))
     norm = float(np.linalg.norm(vector))

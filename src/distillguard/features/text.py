@@ -221,12 +221,12 @@ def shingles_of(words: list[str], size: int = 5, stride: int = 1) -> list[int]:
     if len(words) < size:
         return [_crc(" ".join(words))] if words else []
     joined = " ".join(words).encode("utf-8", "surrogatepass")
-    if len(joined) != len(words) - 1 + sum(map(len, words)):  # masked words are ASCII; other callers' may not be
+    ends = [0, *accumulate(map(len, words))]  # word k starts at byte ends[k] + k (one space before each)
+    if len(joined) != ends[-1] + len(words) - 1:  # masked words are ASCII; other callers' may not be
         return [_crc(" ".join(words[i : i + size])) for i in range(0, len(words) - size + 1, stride)]
-    starts = [0, *accumulate(len(word) + 1 for word in words)]  # byte offset of each word, then one past the end + 1
     view = memoryview(joined)
     crc = zlib.crc32
-    return [crc(view[starts[i] : starts[i + size] - 1]) for i in range(0, len(words) - size + 1, stride)]
+    return [crc(view[ends[i] + i : ends[i + size] + i + size - 1]) for i in range(0, len(words) - size + 1, stride)]
 
 
 def word_shingles(text: str, size: int = 5, limit: int = 400) -> list[int]:
