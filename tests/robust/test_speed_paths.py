@@ -107,3 +107,40 @@ def test_usage_given_as_whole_floats_is_normalised_and_bad_usage_rejected():
     with pytest.raises(EventError) as raised:
         parse_event(event(9, response={"usage": {"completion_tokens": 2.5}}))
     assert raised.value.field == "response.usage.completion_tokens"
+
+
+HASH_TEXTS = ["", "a", "hi there", "Write 3 poems about the sea, please!", "İstanbul ÅNGSTRÖM naïve café " * 40,
+              "日本語のテキストと English mixed 123", "x" * 3000, "word " * 500, "don't stop -- it's fine; ok"]
+
+
+@pytest.mark.parametrize("text", HASH_TEXTS, ids=range(len(HASH_TEXTS)))
+def test_doubled_ngram_hashes_equal_the_plain_rolling_loop(text):
+    import numpy as np
+
+    from distillguard.features.embedding import _MULT, _PRIME, _codes, _ngram_hashes, normalise
+
+    codes = _codes(normalise(text))
+    for size in (1, 2, 3, 5, 7, 16):
+        if codes.size < size:
+            continue
+        plain = np.zeros(codes.size - size + 1, dtype=np.uint64)
+        for offset in range(size):
+            plain = plain * _PRIME + codes[offset : offset + plain.size]
+        assert np.array_equal(_ngram_hashes(codes, size), (plain + np.uint64(size)) * _MULT)
+
+
+@pytest.mark.parametrize("text", HASH_TEXTS, ids=range(len(HASH_TEXTS)))
+def test_sliced_shingle_hashes_equal_hashes_of_joined_ngrams(text):
+    import zlib
+
+    from distillguard.features.text import BENCHMARK_WORD_LIMIT, masked_words, prompt_features_and_words, shingles_of
+
+    for words in (masked_words(text), text.split()):  # masked (ASCII) words, and arbitrary ones
+        for stride in (1, 4):
+            expected = [zlib.crc32(" ".join(words[i : i + 5]).encode("utf-8", "surrogatepass"))
+                        for i in range(0, len(words) - 4, stride)] if len(words) >= 5 else \
+                       ([zlib.crc32(" ".join(words).encode("utf-8", "surrogatepass"))] if words else [])
+            assert shingles_of(words, stride=stride) == expected
+    features, words = prompt_features_and_words(text)
+    assert features == prompt_features(text)
+    assert words is None or words == masked_words(text, BENCHMARK_WORD_LIMIT)
