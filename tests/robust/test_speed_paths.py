@@ -144,3 +144,31 @@ def test_sliced_shingle_hashes_equal_hashes_of_joined_ngrams(text):
     features, words = prompt_features_and_words(text)
     assert features == prompt_features(text)
     assert words is None or words == masked_words(text, BENCHMARK_WORD_LIMIT)
+
+
+FAMILY_TEXTS = [
+    "", "\n", "let's think step by step", "lets think", "show all of your work", "explain the reasoning", "chain-of-thought please",
+    "think it through", "reasoning out loud", "reason step", "walk me through the solution", "full derivation", "thought process",
+    "before giving your final answer", "<think>", "detailed rationale", "justify each step", "reasoning trace", "every single step",
+    "lay out clearly the logic", "detailing what you did, step", "show. steps", "as thoroughly as possible", "in great detail",
+    "at least 500 words", "at least 50 words", "don't truncate", "never summarise", "be exhaustive", "complete coverage",
+    "maximum length", "very long response", "cover every aspect", "### instruction: x", "  ## task :", "x\n#instruction: y",
+    "x\n\n  input :", "below is an instruction that describes a task", "write a response that appropriately completes it",
+    "generate 20 questions", "generate a list of prompts", "come up with 5", "you are an ai assistant. user will", "you will be given a definition",
+    "provide a long answer so user", "think like you are answering to a five year old", "here are the requirements",
+    "answer the following questions :", "answer the following instruction.", "question: why", "x\n q :", "problem:",
+    "(a) one", "x\nb) two", "x\n(f) no", "options: a", "x\noptions:", " options:", "answer choices", "choose the best option",
+    "def f(x) -> int:", "x\n  def g(a, b):  \ny", ">>> 1+1", "x\n >>> y", "the answer is 4", "#### 12", "a:", "x\n a:  \n",
+    "a: b", "steps", "reasoning", "the instruction: not at a line start",
+]
+
+
+@pytest.mark.parametrize("name", ["COT", "OUTPUT_MAX", "SYNTHETIC", "BENCH_FORMAT"])
+def test_split_pattern_families_match_exactly_where_the_alternations_do(name, real_events):
+    from distillguard.features import text
+
+    pattern, family = getattr(text, name), getattr(text, f"{name}_FAMILY")
+    prompts = [parse_event(e).prompt_text.lower() for e in real_events] + FAMILY_TEXTS
+    for prompt in prompts + [p.replace(" ", "\n", 2) for p in prompts] + ["intro\n" + p for p in prompts]:
+        assert family.found(prompt) == (pattern.search(prompt) is not None), prompt[:80]
+    assert any(family.found(p) for p in FAMILY_TEXTS)

@@ -147,7 +147,9 @@ class AccountState:
         self.first_ts = min(self.first_ts, ts)
         self.n += 1
         self.hours[event.ts.hour] += 1
-        _add_capped(self.days, int(ts // 86400))
+        cap = SET_CAP  # the capped sets below are filled inline: a call per value cost more than the test
+        if len(self.days) < cap:
+            self.days.add(int(ts // 86400))
         self.cost += event.cost_usd or 0.0
         self.prompt_tokens += event.prompt_tokens
         self.completion_tokens += event.completion_tokens
@@ -187,7 +189,8 @@ class AccountState:
         if temperature is not None:
             if temperature == 0:
                 self.temperature_zero += 1
-            _add_capped(self.temperatures, round(float(temperature), 2))
+            if len(self.temperatures) < cap:
+                self.temperatures.add(round(float(temperature), 2))
         if req.get("stream"):
             self.streamed += 1
 
@@ -212,13 +215,14 @@ class AccountState:
             self.suffixes[pf.suffix_key] += 1
         if pf.shape_key in self.shapes:
             self.near_dup += 1
-        else:
-            _add_capped(self.shapes, pf.shape_key)
+        elif len(self.shapes) < cap:
+            self.shapes.add(pf.shape_key)
         if self.spread_n < SPREAD_WINDOW:
             self.spread_n += 1
             if pf.first_word not in self.first_words:
                 self.spread_distinct += 1
-        _add_capped(self.first_words, pf.first_word)
+        if len(self.first_words) < cap:
+            self.first_words.add(pf.first_word)
         self.imperative += pf.imperative
         self.formatted += pf.formatted
 
@@ -229,11 +233,14 @@ class AccountState:
         if system:
             _add_capped(self.system_prompts, zlib.crc32(system[:500].encode("utf-8", "surrogatepass")))
 
-        _add_capped(self.ips, event.ip)
-        _add_capped(self.prefixes_net, ip_prefix(event.ip))
-        _add_capped(self.user_agents, event.user_agent)
-        _add_capped(self.api_keys, event.api_key_id)
-        _add_capped(self.orgs, event.org_id)
+        ip = event.ip
+        if ip is not None:
+            if len(self.ips) < cap:
+                self.ips.add(ip)
+            _add_capped(self.prefixes_net, ip_prefix(ip))
+        for values, value in ((self.user_agents, event.user_agent), (self.api_keys, event.api_key_id), (self.orgs, event.org_id)):
+            if value is not None and len(values) < cap:
+                values.add(value)
         account = event.account or {}
         _add_capped(self.payments, account.get("payment_fingerprint"))
         _add_capped(self.email_domains, (account.get("email_domain") or "").lower() or None)
@@ -250,12 +257,17 @@ class AccountState:
         if len(self.sampling_profiles) < 64 or profile in self.sampling_profiles:
             self.sampling_profiles[profile] += 1
 
-        for reason, hit in (("cot", pf.cot), ("identity", pf.identity), ("output_max", pf.output_max), ("synthetic", pf.synthetic), ("bench_match", bench_hit)):
-            if hit:
-                bucket = self.examples.setdefault(reason, [])
-                if len(bucket) < EXAMPLE_CAP:
-                    bucket.append(prompt[:300])
-        bucket = self.examples.setdefault("any", [])
+        examples = self.examples
+        if pf.cot or pf.identity or pf.output_max or pf.synthetic or bench_hit:
+            for reason, hit in (("cot", pf.cot), ("identity", pf.identity), ("output_max", pf.output_max), ("synthetic", pf.synthetic),
+                                ("bench_match", bench_hit)):
+                if hit:
+                    bucket = examples.setdefault(reason, [])
+                    if len(bucket) < EXAMPLE_CAP:
+                        bucket.append(prompt[:300])
+        bucket = examples.get("any")
+        if bucket is None:
+            bucket = examples["any"] = []
         if len(bucket) < EXAMPLE_CAP:
             bucket.append(prompt[:300])
 

@@ -12,6 +12,8 @@ import zlib
 from itertools import accumulate
 from dataclasses import dataclass
 
+from distillguard.features.literal_guard import GuardedFamily
+
 _WORD = re.compile(r"[a-z0-9']+")
 _DIGITS = re.compile(r"\d+")
 
@@ -62,6 +64,53 @@ BENCH_FORMAT = re.compile(
 FORMATTED = re.compile(r"^[ \t]*[a-z][a-z ]{0,24}:(?!//)", re.M)
 CODE = re.compile(r"```|\bdef \w+\(|\bclass \w+[:(]|#include|\bfunction \w+\(|;\s*$|\breturn\b", re.M)
 
+# The same families, split for speed (features/literal_guard.py): each branch is searched only when a
+# literal every match of it contains occurs. The alternations above stay the definition.
+COT_FAMILY = GuardedFamily([
+    (("step",), r"step[- ]by[- ]step|(each|every) (single )?step|justify each step"),
+    (("show ",), r"show (all )?(of )?(your|the) (work|reasoning|steps|thought)"),
+    (("explain ",), r"explain (your|the) reasoning"),
+    (("chain",), r"chain[- ]of[- ]thought"),
+    (("think",), r"let'?s think|think (carefully|it through|through)|<think>"),
+    (("reason",), r"reason(ing)? (through|out|step)|reasoning trace"),
+    (("walk ",), r"walk (me )?through (your|the) (reasoning|solution|steps)"),
+    (("full ",), r"full (reasoning|derivation|thought process)"),
+    (("thought process",), None),
+    (("before ",), r"before (giving|stating|writing) (the|your) (final )?answer"),
+    (("detailed rationale",), None),
+    (("show", "explain", "give", "write out", "lay out", "spell out", "detail"),
+     r"(show|explain|give|write out|lay out|spell out|detail)\w*\b[^.?!\n]{0,40}\b(steps?|reasoning|derivation|working|thinking|logic)\b"),
+])
+OUTPUT_MAX_FAMILY = GuardedFamily([
+    (("as possible",), r"as (long|detailed|comprehensive|thorough(ly)?) as possible"),
+    (("detail",), r"in (great|full|exhaustive|extensive|maximum) detail"),
+    (("at least ",), r"at least \d{3,} words"),
+    (("truncate", "stop early", "summari", "abbreviate"), r"(do not|don't|never) (truncate|stop early|summari[sz]e|abbreviate)"),
+    (("be exhaustive",), None),
+    (("comprehensive ", "exhaustive ", "complete "), r"(comprehensive|exhaustive|complete) (answer|response|explanation|coverage)"),
+    (("maximum length",), None),
+    (("very long ",), r"very long (answer|response)"),
+    (("cover every ",), r"cover every (aspect|detail)"),
+])
+SYNTHETIC_FAMILY = GuardedFamily([
+    (("below is an instruction that describes a task",), None),
+    (("write a response that appropriately completes",), None),
+    (("generate ",), r"generate (\d+|a list of|diverse|new|more) (instructions|tasks|examples|questions|prompts)"),
+    (("come up with ",), r"come up with (a set of|\d+|diverse)"),
+    (("you are an ai assistant. ",), r"you are an ai assistant\. (user|you) will"),
+    (("you will be given a ",), r"you will be given a (task|definition)"),
+    (("provide a ",), r"provide a (detailed|long) answer so (the )?user"),
+    (("think like you are answering to a five year old",), None),
+    (("here are the requirements",), None),
+    (("answer the following ",), r"answer the following (question|instruction)s?\s*[:.]"),
+], line_start=r"\s*(#{2,3} ?)?(instruction|input|response|task|context)\s*:", flags=re.M)
+BENCH_FORMAT_FAMILY = GuardedFamily([
+    (("answer choices",), None),
+    (("choose the ",), r"choose the (correct|best) (answer|option)"),
+    (("the answer is",), None),
+    (("####",), None),
+], line_start=r"\s*(question|q|problem)\s*:|\s*\(?[a-e]\)\s|options:|\s*def \w+\(.*\)( -> .*)?:\s*$|\s*>>> |\s*a:\s*$", flags=re.M)
+
 # A small taxonomy of task kinds: a harvest sweeps it evenly, a person dwells in a few cells.
 # Looked up word by word (a dict hit per word), which is far cheaper than one regex per kind.
 _TASK_WORDS: dict[str, tuple[str, ...]] = {
@@ -82,6 +131,7 @@ _TASK_WORDS: dict[str, tuple[str, ...]] = {
 }
 TASK_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(_TASK_WORDS.items())
 _WORD_TASK_BIT = {word: 1 << index for index, (_, words) in enumerate(TASK_KINDS) for word in words}
+_TASK_WORD_SET = frozenset(_WORD_TASK_BIT)
 TASK_INDEX = {name: i for i, (name, _) in enumerate(TASK_KINDS)}
 
 
@@ -184,20 +234,18 @@ def prompt_features_and_words(text: str, affix_words: int = 4) -> tuple[PromptFe
     vocabulary = set(words[:600])
     mask = 0
     bits = _WORD_TASK_BIT
-    for word in words[:300]:
-        bit = bits.get(word)
-        if bit:
-            mask |= bit
+    for word in _TASK_WORD_SET.intersection(words[:300]):  # each task word once: OR-ing a bit twice changes nothing
+        mask |= bits[word]
     reusable = len(text) <= BENCHMARK_WORD_LIMIT * 12 and len(lowered) == len(text)
     return PromptFeatures(
         chars=len(text),
         words=len(words),
-        cot=not _COT_WORDS.isdisjoint(vocabulary) and _search(COT, sample, tail_sample),
+        cot=not _COT_WORDS.isdisjoint(vocabulary) and COT_FAMILY.found_any(sample, tail_sample),
         identity=not _IDENTITY_WORDS.isdisjoint(vocabulary) and _search(IDENTITY, sample),
-        output_max=not _OUTPUT_WORDS.isdisjoint(vocabulary) and _search(OUTPUT_MAX, sample, tail_sample),
+        output_max=not _OUTPUT_WORDS.isdisjoint(vocabulary) and OUTPUT_MAX_FAMILY.found_any(sample, tail_sample),
         synthetic=(not _SYNTHETIC_WORDS.isdisjoint(vocabulary) or (":" in sample and not _SYNTHETIC_LABELS.isdisjoint(vocabulary)))
-        and _search(SYNTHETIC, sample),
-        bench_format=_has_any(sample, _BENCH_HINTS) and _search(BENCH_FORMAT, sample),
+        and SYNTHETIC_FAMILY.found_any(sample),
+        bench_format=_has_any(sample, _BENCH_HINTS) and BENCH_FORMAT_FAMILY.found_any(sample),
         code=_has_any(lowered[:3000], _CODE_HINTS) and _search(CODE, lowered[:3000]),
         task_mask=mask,
         prefix_key=_crc(head),
