@@ -33,12 +33,30 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _DIGIT.sub("0", text[: MAX_CHARS * 2].lower())).strip()[:MAX_CHARS]
 
 
+_last_codes: tuple[str | None, np.ndarray | None] = (None, None)
+
+
 def _codes(clean: str) -> np.ndarray:
     return np.frombuffer(f" {clean} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
+def _text_codes(text: str) -> np.ndarray:
+    """`_codes(normalise(text))`, remembered for the last text: an account's early prompts are both
+    embedded and cut into phrases, one right after the other (the arrays are only read, never written)."""
+    global _last_codes
+    last_text, codes = _last_codes
+    if last_text is not text:
+        codes = _codes(normalise(text))
+        _last_codes = (text, codes)
+    return codes
+
+
+_TABLED_POWERS = 64
+_POWERS = [np.uint64(pow(int(_PRIME), exponent, 1 << 64)) for exponent in range(_TABLED_POWERS)]
+
+
 def _power(exponent: int) -> np.uint64:
-    return np.uint64(pow(int(_PRIME), exponent, 1 << 64))
+    return _POWERS[exponent] if exponent < _TABLED_POWERS else np.uint64(pow(int(_PRIME), exponent, 1 << 64))
 
 
 def _polynomial(codes: np.ndarray, size: int) -> np.ndarray:
@@ -63,10 +81,9 @@ def _ngram_hashes(codes: np.ndarray, size: int) -> np.ndarray:
 
 def embed_text(text: str) -> np.ndarray:
     """Unit vector (float32, DIM) of a prompt's hashed character n-grams; zeros for empty text."""
-    clean = normalise(text)
-    if not clean:
+    codes = _text_codes(text)
+    if codes.size <= 2:  # normalised to the empty text: only the two padding spaces
         return np.zeros(DIM, dtype=np.float32)
-    codes = _codes(clean)
     # Every n-gram size in one bincount: the per-bin sums of +-1 are whole numbers, exact in any order.
     h = np.concatenate([_ngram_hashes(codes, size) for size in _NGRAMS if codes.size >= size])
     index = (h >> np.uint64(40)) % np.uint64(DIM)
@@ -87,8 +104,7 @@ def phrase_keys(text: str) -> list[int]:
     """32-bit keys of a sample of the prompt's character 16-grams (the same sample for every account:
     selection by hash value). Two accounts filling one set of templates share many; people writing
     their own words share few beyond what everyone writes."""
-    clean = normalise(text)
-    codes = _codes(clean)
+    codes = _text_codes(text)
     if codes.size < PHRASE_CHARS:
         return []
     h = _ngram_hashes(codes, PHRASE_CHARS)
