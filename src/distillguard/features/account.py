@@ -165,7 +165,8 @@ class AccountState:
         self.n_sum += n_choices
         if n_choices > 1:
             self.n_gt1 += 1
-        if req.get("logprobs"):
+        logprobs = bool(req.get("logprobs"))
+        if logprobs:
             self.logprobs += 1
         top = req.get("top_logprobs") or 0
         if top >= 5:
@@ -203,12 +204,14 @@ class AccountState:
         self.code += pf.code
         self.chars_sum += pf.chars
         mask = pf.task_mask
-        index = 0
-        while mask:
-            if mask & 1:
-                self.task_counts[index] += 1
-            mask >>= 1
-            index += 1
+        if mask:
+            counts = self.task_counts
+            index = 0
+            while mask:
+                if mask & 1:
+                    counts[index] += 1
+                mask >>= 1
+                index += 1
         if len(self.prefixes) < SET_CAP or pf.prefix_key in self.prefixes:
             self.prefixes[pf.prefix_key] += 1
         if pf.suffix_key and (len(self.suffixes) < SET_CAP or pf.suffix_key in self.suffixes):
@@ -238,9 +241,15 @@ class AccountState:
             if len(self.ips) < cap:
                 self.ips.add(ip)
             _add_capped(self.prefixes_net, ip_prefix(ip))
-        for values, value in ((self.user_agents, event.user_agent), (self.api_keys, event.api_key_id), (self.orgs, event.org_id)):
-            if value is not None and len(values) < cap:
-                values.add(value)
+        value = event.user_agent
+        if value is not None and len(self.user_agents) < cap:
+            self.user_agents.add(value)
+        value = event.api_key_id
+        if value is not None and len(self.api_keys) < cap:
+            self.api_keys.add(value)
+        value = event.org_id
+        if value is not None and len(self.orgs) < cap:
+            self.orgs.add(value)
         account = event.account or {}
         _add_capped(self.payments, account.get("payment_fingerprint"))
         _add_capped(self.email_domains, (account.get("email_domain") or "").lower() or None)
@@ -253,7 +262,7 @@ class AccountState:
                 pass
         if self.created_at is not None and ts - self.created_at < 86400:
             self.first_day_requests += 1
-        profile = (max_tokens // 256, round(float(temperature), 1) if temperature is not None else None, n_choices, bool(req.get("logprobs")), bool(bias))
+        profile = (max_tokens // 256, round(float(temperature), 1) if temperature is not None else None, n_choices, logprobs, bool(bias))
         if len(self.sampling_profiles) < 64 or profile in self.sampling_profiles:
             self.sampling_profiles[profile] += 1
 
