@@ -172,3 +172,20 @@ def test_split_pattern_families_match_exactly_where_the_alternations_do(name, re
     for prompt in prompts + [p.replace(" ", "\n", 2) for p in prompts] + ["intro\n" + p for p in prompts]:
         assert family.found(prompt) == (pattern.search(prompt) is not None), prompt[:80]
     assert any(family.found(p) for p in FAMILY_TEXTS)
+
+
+@pytest.mark.parametrize("text", HASH_TEXTS, ids=range(len(HASH_TEXTS)))
+def test_embedding_and_phrases_do_not_depend_on_what_was_computed_before(text):
+    import numpy as np
+
+    from distillguard.features.embedding import embed_text, phrase_keys
+
+    def fresh() -> str:  # an equal text that is another object, so nothing remembered applies
+        phrase_keys("an unrelated prompt to forget the last one")
+        return (text + ".")[:-1]
+
+    vector, phrases = embed_text(fresh()), phrase_keys(fresh())
+    first_phrases = fresh()
+    assert phrase_keys(first_phrases) == phrases and np.array_equal(embed_text(first_phrases), vector)
+    first_vector = fresh()
+    assert np.array_equal(embed_text(first_vector), vector) and phrase_keys(first_vector) == phrases

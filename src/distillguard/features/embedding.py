@@ -33,22 +33,23 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _DIGIT.sub("0", text[: MAX_CHARS * 2].lower())).strip()[:MAX_CHARS]
 
 
-_last_codes: tuple[str | None, np.ndarray | None] = (None, None)
+_last_codes: tuple[str | None, np.ndarray | None, dict] = (None, None, {})
 
 
 def _codes(clean: str) -> np.ndarray:
     return np.frombuffer(f" {clean} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def _text_codes(text: str) -> np.ndarray:
-    """`_codes(normalise(text))`, remembered for the last text: an account's early prompts are both
-    embedded and cut into phrases, one right after the other (the arrays are only read, never written)."""
+def _text_codes(text: str) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """`_codes(normalise(text))` and its polynomials by size so far, remembered for the last text: an
+    account's early prompts are both embedded and cut into phrases, one right after the other, and the
+    16-gram polynomials build on the 2- and 4-gram ones of the embedding (the arrays are only read)."""
     global _last_codes
-    last_text, codes = _last_codes
+    last_text, codes, polynomials = _last_codes
     if last_text is not text:
-        codes = _codes(normalise(text))
-        _last_codes = (text, codes)
-    return codes
+        codes, polynomials = _codes(normalise(text)), {}
+        _last_codes = (text, codes, polynomials)
+    return codes, polynomials
 
 
 _TABLED_POWERS = 64
@@ -59,33 +60,38 @@ def _power(exponent: int) -> np.uint64:
     return _POWERS[exponent] if exponent < _TABLED_POWERS else np.uint64(pow(int(_PRIME), exponent, 1 << 64))
 
 
-def _polynomial(codes: np.ndarray, size: int) -> np.ndarray:
+def _polynomial(codes: np.ndarray, size: int, known: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """sum_j codes[i + j] * PRIME**(size - 1 - j) mod 2**64 for every window i, built by doubling
     (a 2k-gram is a k-gram shifted by PRIME**k plus the next k-gram): log2(size) array passes instead
-    of `size`. Arithmetic modulo 2**64 is exact, so the values are those of the plain loop."""
+    of `size`. Arithmetic modulo 2**64 is exact, so the values are those of the plain loop. `known`:
+    polynomials of these codes computed before, by size (filled in as they are computed)."""
     if size == 1:
         return codes
+    if known is not None and size in known:
+        return known[size]
     half = size // 2
-    h = _polynomial(codes, half)
+    h = _polynomial(codes, half, known)
     count = codes.size - 2 * half + 1
     h = h[:count] * _power(half) + h[half : half + count]
     if size % 2:
         h = h[: count - 1] * _PRIME + codes[2 * half : 2 * half + count - 1]
+    if known is not None:
+        known[size] = h
     return h
 
 
-def _ngram_hashes(codes: np.ndarray, size: int) -> np.ndarray:
+def _ngram_hashes(codes: np.ndarray, size: int, known: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """Mixed 64-bit hashes of every character n-gram of `size` (a rolling polynomial over code points)."""
-    return (_polynomial(codes, size) + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
+    return (_polynomial(codes, size, known) + np.uint64(size)) * _MULT  # overflow wraps: that is the mixing
 
 
 def embed_text(text: str) -> np.ndarray:
     """Unit vector (float32, DIM) of a prompt's hashed character n-grams; zeros for empty text."""
-    codes = _text_codes(text)
+    codes, known = _text_codes(text)
     if codes.size <= 2:  # normalised to the empty text: only the two padding spaces
         return np.zeros(DIM, dtype=np.float32)
     # Every n-gram size in one bincount: the per-bin sums of +-1 are whole numbers, exact in any order.
-    h = np.concatenate([_ngram_hashes(codes, size) for size in _NGRAMS if codes.size >= size])
+    h = np.concatenate([_ngram_hashes(codes, size, known) for size in _NGRAMS if codes.size >= size])
     index = (h >> np.uint64(40)) % np.uint64(DIM)
     sign = np.where((h >> np.uint64(33)) & np.uint64(1), 1.0, -1.0)
     vector = np.bincount(index.astype(np.int64), weights=sign, minlength=DIM).astype(np.float32)
@@ -104,10 +110,10 @@ def phrase_keys(text: str) -> list[int]:
     """32-bit keys of a sample of the prompt's character 16-grams (the same sample for every account:
     selection by hash value). Two accounts filling one set of templates share many; people writing
     their own words share few beyond what everyone writes."""
-    codes = _text_codes(text)
+    codes, known = _text_codes(text)
     if codes.size < PHRASE_CHARS:
         return []
-    h = _ngram_hashes(codes, PHRASE_CHARS)
+    h = _ngram_hashes(codes, PHRASE_CHARS, known)
     kept = h[(h >> np.uint64(58)) % np.uint64(PHRASE_KEEP) == 0][:PHRASE_MAX]
     return (kept >> np.uint64(32)).astype(np.uint32).tolist()
 
