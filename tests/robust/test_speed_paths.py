@@ -189,3 +189,16 @@ def test_embedding_and_phrases_do_not_depend_on_what_was_computed_before(text):
     assert phrase_keys(first_phrases) == phrases and np.array_equal(embed_text(first_phrases), vector)
     first_vector = fresh()
     assert np.array_equal(embed_text(first_vector), vector) and phrase_keys(first_vector) == phrases
+
+
+def test_byte_table_masking_equals_the_regex_masking():
+    import random
+
+    from distillguard.features.text import _DIGITS, _WORD, mask_lowered
+
+    rng = random.Random(3)
+    alphabet = "ab z09 5'\n\t\x0b\x1c-.,:;!?()#\"AZ007 00 1x1 \x00\x7f٣²é"
+    texts = HASH_TEXTS + FAMILY_TEXTS + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40))) for _ in range(5000)]
+    for text in texts:
+        for variant in (text, text.lower()):
+            assert mask_lowered(variant) == _WORD.findall(_DIGITS.sub("0", variant)), repr(variant)

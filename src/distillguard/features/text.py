@@ -16,6 +16,20 @@ from distillguard.features.literal_guard import GuardedFamily
 
 _WORD = re.compile(r"[a-z0-9']+")
 _DIGITS = re.compile(r"\d+")
+# The same masking for ASCII text without a regex pass per word: digits become "0", every other
+# byte outside the word class a space; a run of zeros then is exactly a run of digits.
+_MASK_TABLE = bytes(ord("0") if chr(b).isdigit() else b if chr(b) in "abcdefghijklmnopqrstuvwxyz'" else ord(" ") for b in range(256))
+_ZERO_RUNS = re.compile(rb"00+")
+
+
+def mask_lowered(lowered: str) -> list[str]:
+    """`_WORD.findall(_DIGITS.sub("0", lowered))` of lower-cased text (digit runs masked to one "0")."""
+    if not lowered.isascii():
+        return _WORD.findall(_DIGITS.sub("0", lowered))
+    data = lowered.encode("ascii").translate(_MASK_TABLE)
+    if b"00" in data:
+        data = _ZERO_RUNS.sub(b"0", data)
+    return data.decode("ascii").split()
 
 # Phrasing that asks the model to expose its reasoning (reasoning-trace coercion).
 COT = re.compile(
@@ -225,7 +239,7 @@ def prompt_features_and_words(text: str, affix_words: int = 4) -> tuple[PromptFe
     computed here anyway (so the benchmark match need not mask the text again); None when it may not be
     (a long prompt, or one whose lower-casing changes its length, cut at different places)."""
     lowered = text.lower()
-    masked = _WORD.findall(_DIGITS.sub("0", lowered[:4000]))
+    masked = mask_lowered(lowered[:4000])
     words = masked
     head = " ".join(masked[:affix_words])
     tail = " ".join(masked[-affix_words:]) if len(masked) > affix_words * 2 else ""
@@ -258,7 +272,7 @@ def prompt_features_and_words(text: str, affix_words: int = 4) -> tuple[PromptFe
 
 
 def masked_words(text: str, limit: int = 400) -> list[str]:
-    return _WORD.findall(_DIGITS.sub("0", text[: limit * 12].lower()))[:limit]
+    return mask_lowered(text[: limit * 12].lower())[:limit]
 
 
 def shingles_of(words: list[str], size: int = 5, stride: int = 1) -> list[int]:
