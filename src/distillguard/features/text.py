@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from distillguard.features.literal_guard import GuardedFamily
 
@@ -126,7 +126,7 @@ BENCH_FORMAT_FAMILY = GuardedFamily([
 ], line_start=r"\s*(question|q|problem)\s*:|\s*\(?[a-e]\)\s|options:|\s*def \w+\(.*\)( -> .*)?:\s*$|\s*>>> |\s*a:\s*$", flags=re.M)
 
 # A small taxonomy of task kinds: a harvest sweeps it evenly, a person dwells in a few cells.
-# Looked up word by word (a dict hit per word), which is far cheaper than one regex per kind.
+# Looked up by one set intersection with the prompt's words, far cheaper than one regex per kind.
 _TASK_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "function", "python", "javascript", "sql", "program", "script", "regex", "bug", "compile", "java", "rust", "api", "algorithm"),
     "math": ("calculate", "solve", "equation", "sum", "percent", "probability", "integral", "prime", "multiply", "divide", "math"),
