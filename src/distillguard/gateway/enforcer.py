@@ -379,7 +379,7 @@ class Enforcer:
             if future.exception() is not None:
                 log.warning("could not write the scorer snapshot: %s", future.exception())
             else:
-                self._snapshot_done(offset)
+                self._snapshot_done(offset, reset_cadence=False)  # the loop reset it at capture; this is another thread
                 if rotated:
                     self._prune_segments()
 
@@ -401,9 +401,12 @@ class Enforcer:
         for old in archives[:max(0, len(archives) - self.retain_segments)]:
             old.unlink(missing_ok=True)
 
-    def _snapshot_done(self, offset: int) -> None:
+    def _snapshot_done(self, offset: int, reset_cadence: bool = True) -> None:
+        """A snapshot is on disk. The cadence counter belongs to the loop's thread: a background writer
+        finishing at an arbitrary moment must not zero the events counted since its capture."""
         self.snapshot_offset = offset
-        self._since_snapshot = 0
+        if reset_cadence:
+            self._since_snapshot = 0
         self.metrics.inc("distillguard_snapshots_total")
 
     # -- before forwarding ------------------------------------------------------
