@@ -27,7 +27,7 @@ from sklearn.metrics import roc_auc_score
 
 from bench.dev_bench import WORK as DEV_WORK, _env, devgen_root
 from bench.results_io import BENCH_DIR
-from distillguard.detectors.behaviour_model import CLIP, FORMAT, log_features
+from distillguard.detectors.behaviour_model import FORMAT, log_features, population_scale, standardise
 from distillguard.events.readers import RejectSink, iter_events
 from distillguard.scoring.engine import DetectionEngine
 
@@ -72,7 +72,7 @@ def account_features(folder: Path) -> tuple[list[dict], np.ndarray]:
 
 def standardised(rows: list[dict], names: list[str]) -> np.ndarray:
     x = np.vstack([log_features(r, names) for r in rows])
-    return np.clip((x - x.mean(0)) / (x.std(0) + 1e-6), -CLIP, CLIP)
+    return standardise(x, *population_scale(x))
 
 
 def fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> LogisticRegression:

@@ -49,6 +49,15 @@ def log_features(features: Mapping[str, Any], names: list[str]) -> np.ndarray:
     return np.array([math.log1p(max(float(features.get(name, 0.0)), 0.0)) for name in names])
 
 
+def population_scale(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, spread) of a population's log features: the units the model reads (training uses the same)."""
+    return matrix.mean(axis=0), matrix.std(axis=0) + 1e-6
+
+
+def standardise(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return np.clip((x - mean) / scale, -CLIP, CLIP)
+
+
 class BehaviourModelDetector(Detector):
     name = "behaviour_model"
     atlas = "AML.T0024.002"  # Exfiltration via ML inference API: extract ML model
@@ -68,12 +77,11 @@ class BehaviourModelDetector(Detector):
         if len(rows) < MIN_POPULATION:
             self.mean = self.scale = None  # too few accounts to say what this provider's ordinary is
             return self
-        matrix = np.vstack(rows)
-        self.mean, self.scale = matrix.mean(axis=0), matrix.std(axis=0) + 1e-6
+        self.mean, self.scale = population_scale(np.vstack(rows))
         return self
 
     def logit(self, features: Mapping[str, Any]) -> tuple[float, np.ndarray]:
-        z = np.clip((log_features(features, self.names) - self.mean) / self.scale, -CLIP, CLIP)
+        z = standardise(log_features(features, self.names), self.mean, self.scale)
         contributions = self.coef * z
         return self.intercept + float(contributions.sum()), contributions
 

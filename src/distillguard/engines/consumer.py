@@ -42,7 +42,7 @@ import orjson
 
 from distillguard.engines.bus import EventBus, Record
 from distillguard.events.model import EventError, parse_event
-from distillguard.gateway.snapshot import SnapshotError, capture, read_snapshot, write_snapshot
+from distillguard.gateway.snapshot import SnapshotError, read_snapshot, save_snapshot
 from distillguard.replay.online import AccountDecision, OnlineScorer
 
 CHECKPOINT_VERSION = 2  # 2: data-only snapshot format (1 was a pickle, refused)
@@ -130,7 +130,7 @@ class PartitionScorer:
             "hash_seed": os.environ.get("PYTHONHASHSEED"), "written_at": time.time(),
             "seen": list(self.seen), "scorer": self.scorer,
         }
-        write_snapshot(self.path, capture(blob))  # tmp file (0600, fsynced), then an atomic rename
+        save_snapshot(self.path, blob)  # tmp file (0600, fsynced), then an atomic rename
         directory = os.open(self.dir, os.O_RDONLY)
         try:
             os.fsync(directory)

@@ -288,7 +288,12 @@ def capture(payload: dict[str, Any]) -> bytes:
 def write_snapshot(path: str | Path, captured: bytes) -> int:
     """Write a `capture()`d payload to `path` atomically (tmp file, fsync, rename); returns its size.
     Runs in a worker thread. The bytes come from `capture()` in this process, never from disk."""
-    payload = pickle.loads(captured)  # noqa: S301 - produced in memory by capture(), a moment ago
+    return save_snapshot(path, pickle.loads(captured))  # noqa: S301 - produced in memory by capture(), a moment ago
+
+
+def save_snapshot(path: str | Path, payload: Any) -> int:
+    """Write live objects to `path` atomically, now, in this thread (no copy first: for callers that
+    are not serving while they save, such as a bus consumer's checkpoint); returns the file's size."""
     data = orjson.dumps({"format": FORMAT, "payload": _Encoder().enc(payload)})
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")

@@ -23,7 +23,7 @@ from distillguard.detectors.base import Detector, Finding
 from distillguard.events.model import ApiEvent
 from distillguard.features.account import AccountState
 from distillguard.linking.linker import campaign_id_for
-from distillguard.scoring.engine import Assessment, DetectionEngine
+from distillguard.scoring.engine import ESTABLISHED_REQUESTS, Assessment, DetectionEngine
 
 
 EARLY_FLAG_REQUESTS = 100  # an own flag raised by this many requests is reviewed against the longer record
@@ -150,7 +150,7 @@ class OnlineScorer:
         engine = self.engine
         n = engine.states[account_id].n
         content_only = account_id in getattr(engine, "content_joined", ())
-        return n > engine.content_max_requests or (content_only and n >= 20)
+        return n > engine.content_max_requests or (content_only and n >= ESTABLISHED_REQUESTS)
 
     def _expire_if_not_borne_out(self, track: _Track, requests: int, risk: float) -> None:
         """An own flag raised on an account's first few requests lapses when a record many times longer no
@@ -294,9 +294,9 @@ class OnlineScorer:
     # -- persistence (restart resumes state) -----------------------------------
     def save(self, path: str | Path) -> None:
         """The scorer in the data-only snapshot format (0600): loading it runs no code, unlike a pickle."""
-        from distillguard.gateway.snapshot import capture, write_snapshot
+        from distillguard.gateway.snapshot import save_snapshot
 
-        write_snapshot(path, capture(dict(self.__dict__)))
+        save_snapshot(path, self.__dict__)
 
     @classmethod
     def load(cls, path: str | Path) -> "OnlineScorer":
