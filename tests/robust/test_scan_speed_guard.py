@@ -36,6 +36,9 @@ def guard_log(folder: Path) -> Path:
     return folder / "events.jsonl"
 
 
+RISK_DIGIT = 1.5e-6
+
+
 def verdict_table(verdicts: list[dict]) -> dict[str, list]:
     return {v["account_id"]: [bool(v["flagged"]), float(v["risk"]), v.get("campaign_id")] for v in verdicts}
 
@@ -50,7 +53,9 @@ def _assert_same(expected: dict[str, list], got: dict[str, list]) -> None:
     for account_id, (flagged, risk, campaign) in expected.items():
         now = got[account_id]
         assert now[0] == flagged, f"{account_id}: flagged {flagged} -> {now[0]}"
-        assert abs(now[1] - risk) <= 1e-9, f"{account_id}: risk {risk} -> {now[1]}"
+        # Verdicts carry risk to 6 decimals: a float-summation difference between library builds can flip the last
+        # digit, which is not a detection change; anything larger is.
+        assert abs(now[1] - risk) <= RISK_DIGIT, f"{account_id}: risk {risk} -> {now[1]}"
         assert now[2] == campaign, f"{account_id}: campaign {campaign} -> {now[2]}"
 
 
