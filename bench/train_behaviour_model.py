@@ -1,10 +1,12 @@
 """Fit the behaviour model's coefficients (src/distillguard/detectors/models/behaviour_model.json).
 
-    .venv/bin/python -m bench.train_behaviour_model [--check-only]
+    .venv/bin/python -m bench.train_behaviour_model [--check-only] [--exclude GENERATOR] [--out FILE]
 
-Training traffic comes from two generators written apart from each other: devgen's tuning seeds
-(1-3, small scale; never its held-out seeds 11-12) and the project's simulator (seeds 21, 22).
-Never the blind generator. Each population is standardised by itself (log(1 + feature), its own
+Training traffic comes from generators written apart from each other: devgen's tuning seeds
+(1-3, small scale; never its held-out seeds 11-12), the project's simulator (seeds 21, 22) and,
+where it is present, gen3's tuning seeds (1-3, small; never 11-12). Never the blind generator.
+`--exclude` leaves one generator out of the fit (bench/cross_generator_bench.py uses it to score
+each generator with a model that never saw it). Each population is standardised by itself (log(1 + feature), its own
 mean and spread), as the detector does on a provider's traffic, so the coefficients are in units
 of "departure from your own population". Before the final fit on both, each generator is held
 out in turn (train on one, score the other): those cross-generator AUROCs, written into the file,
@@ -17,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,11 +36,32 @@ from distillguard.scoring.engine import DetectionEngine
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "distillguard" / "detectors" / "models" / "behaviour_model.json"
 SIM_WORK = BENCH_DIR / "_work" / "prior"
-DEV_SEEDS, SIM_SEEDS = (1, 2, 3), (21, 22)
+DEV_SEEDS, SIM_SEEDS, GEN3_SEEDS = (1, 2, 3), (21, 22), (1, 2, 3)
+GEN3_WORK = BENCH_DIR / "_work" / "gen3"
 C = 0.03  # strong L2: the model must carry across generators, not fit one
 # Left out: tied to the label by a generator's construction, or not an account-level quantity.
 EXCLUDED = ("account_age_days_at_first", "temperature_distinct", "members", "first_day_requests", "requests_per_member",
             "cost_per_member")
+
+
+def gen3_root() -> Path | None:
+    """The folder holding the `gen3` package ($DISTILLGUARD_GEN3 or bench/gen3), or None when absent."""
+    root = Path(os.environ.get("DISTILLGUARD_GEN3") or BENCH_DIR / "gen3")
+    return root if (root / "gen3" / "generate.py").is_file() else None
+
+
+def gen3_population(seed: int, scale: str = "small") -> Path:
+    """A gen3 log and its labels, generated on first use."""
+    root = gen3_root()
+    out = GEN3_WORK / f"{scale}-{seed}"
+    if not (out / "labels.jsonl").exists():
+        if root is None:
+            raise SystemExit("gen3 not found: set DISTILLGUARD_GEN3 to the folder holding the `gen3` package")
+        out.mkdir(parents=True, exist_ok=True)
+        data = Path(__file__).resolve().parents[2] / "shared" / "data"  # the corpora gen3 draws its text from
+        subprocess.run([sys.executable, "-m", "gen3.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
+                       check=True, env=_env(root) | {"GEN3_DATA": str(data)}, stdout=subprocess.DEVNULL)
+    return out
 
 
 def populations() -> dict[str, Path]:
@@ -55,6 +79,9 @@ def populations() -> dict[str, Path]:
             subprocess.run([sys.executable, "-m", "distillguard.cli", "simulate", "--out", str(out), "--seed", str(seed)], check=True,
                            stdout=subprocess.DEVNULL)
         found[f"simulator-{seed}"] = out
+    if gen3_root() is not None:
+        for seed in GEN3_SEEDS:
+            found[f"gen3-{seed}"] = gen3_population(seed)
     return found
 
 
@@ -94,35 +121,41 @@ def run(data_dir: Path | None = None, quick: bool = False) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check-only", action="store_true", help="report the cross-generator figures, write nothing")
+    parser.add_argument("--exclude", choices=GENERATORS, help="leave this generator out of the fit")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where the coefficients go (default: the shipped {OUT.name})")
     args = parser.parse_args()
-    train(write=not args.check_only)
+    train(write=not args.check_only, exclude=args.exclude, out=args.out)
 
 
-def train(write: bool) -> dict:
-    data = {name: account_features(folder) for name, folder in populations().items()}
+GENERATORS = ("devgen", "simulator", "gen3")
+
+
+def train(write: bool, exclude: str | None = None, out: Path = OUT) -> dict:
+    data = {name: account_features(folder) for name, folder in populations().items() if not (exclude and name.startswith(exclude))}
     names = [n for n in sorted(next(iter(data.values()))[0][0]) if n not in EXCLUDED]
     X = {name: standardised(rows, names) for name, (rows, _) in data.items()}
     Y = {name: y for name, (_, y) in data.items()}
     cross = {}
-    for held in ("devgen", "simulator"):
+    present = [g for g in GENERATORS if any(k.startswith(g) for k in X)]
+    for held in present if len(present) > 1 else ():
         train = [k for k in X if not k.startswith(held)]
         model = fit([X[k] for k in train], [Y[k] for k in train])
         for k in X:
             if k.startswith(held):
-                cross[f"{k} (trained on the other generator)"] = round(float(roc_auc_score(Y[k], model.decision_function(X[k]))), 3)
+                cross[f"{k} (trained on the others)"] = round(float(roc_auc_score(Y[k], model.decision_function(X[k]))), 3)
     for key, value in cross.items():
         print(f"  AUROC {value:.3f}  {key}")
     if not write:
         return cross
     model = fit(list(X.values()), list(Y.values()))
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
         "format": FORMAT, "trained": dt.date.today().isoformat(), "regularisation_C": C,
         "sources": {k: {"accounts": int(len(Y[k])), "attack": int(Y[k].sum())} for k in X},
         "cross_generator_auroc": cross, "excluded_features": list(EXCLUDED),
         "features": names, "coef": [round(float(c), 5) for c in model.coef_[0]], "intercept": round(float(model.intercept_[0]), 5),
     }, indent=1) + "\n")
-    print(f"wrote {OUT}")
+    print(f"wrote {out}")
     return cross
 
 

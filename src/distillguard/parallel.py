@@ -25,6 +25,7 @@ from datetime import datetime
 import orjson
 
 from distillguard.events.model import ApiEvent
+from distillguard.features.reuse import RESPONSE_CHARS
 
 BATCH_LINES = 2_000
 _POLL_S = 0.5
@@ -42,11 +43,11 @@ def owner_of(account_id: str, workers: int) -> int:
 def slim(event: ApiEvent) -> tuple:
     """What the detection engine reads of an event (features/account.py), for the trip to a worker.
 
-    The response travels only as its token counts (the prompt and completion token figures the
-    parent already derived, usage or text length), not as the answer text."""
+    The response travels as its token counts (the prompt and completion token figures the parent
+    already derived, usage or text length) and the head of its text that response reuse reads."""
     return (event.request_id, event.ts, event.account_id, event.request, event.org_id, event.api_key_id, event.ip,
             event.user_agent, event.endpoint, event.model, event.prompt_tokens, event.completion_tokens, event.status,
-            event.cost_usd, event.latency_ms, event.account, event.prompt_text)
+            event.cost_usd, event.latency_ms, event.account, event.prompt_text, event.response_text[:RESPONSE_CHARS])
 
 
 def pack(batch: list[tuple]) -> bytes | list[tuple]:
@@ -66,12 +67,12 @@ def unpack(batch: bytes | list) -> list:
 def unslim(item: tuple | list) -> ApiEvent:
     """The worker's event: the same values detection reads as the parent's event had."""
     (request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model, prompt_tokens,
-     completion_tokens, status, cost_usd, latency_ms, account, prompt) = item
+     completion_tokens, status, cost_usd, latency_ms, account, prompt, answer) = item
     usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
     if not isinstance(ts, datetime):
         ts = datetime.fromisoformat(ts)
     event = ApiEvent(request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model,
-                     {"usage": usage}, status, cost_usd, latency_ms, account)
+                     {"usage": usage, "choices": [{"message": {"content": answer}}]}, status, cost_usd, latency_ms, account)
     event._prompt = prompt
     return event
 

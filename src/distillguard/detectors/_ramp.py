@@ -34,3 +34,10 @@ def greedy_share(features) -> float:
     if features.get("mean_n", 1.0) > 1.05:
         return 0.0
     return ramp(features.get("temperature_zero_rate", 0.0), 0.5, 0.9)
+
+
+def novelty(features) -> float:
+    """How much of what the account receives is new to it: 1 minus the weight of answers that mostly reuse
+    the request's own material (features/reuse.py). A product rewriting, summarising or grounding the user's
+    text is broad and templated like a harvest, but it gets its users' content back, not the model's knowledge."""
+    return 1.0 - ramp(features.get("response_reuse", 0.0), 0.45, 0.75)

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from distillguard.detectors._ramp import evidence_of, greedy_share, ramp
+from distillguard.detectors._ramp import evidence_of, greedy_share, novelty, ramp
 from distillguard.detectors.base import Detector, Finding
 
 MIN_EMBEDDED = 5
@@ -42,12 +42,12 @@ class CoverageSweepDetector(Detector):
         if typical is None or typical <= 0 or embedded < MIN_EMBEDDED:
             return None
         relative = features.get("content_concentration", 1.0) / typical
-        breadth = ramp(self.params.get("broad_at", 0.75) - relative, 0.0, 0.15) * ramp(embedded, MIN_EMBEDDED, 14)
+        breadth = ramp(self.params.get("broad_at", 0.65) - relative, 0.0, 0.15) * ramp(embedded, MIN_EMBEDDED, 14)
         room = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.4, 0.8), ramp(features.get("completion_tokens_per_request", 0.0), 400, 700))
         # Breadth says "sweep" of an account the size of one person; an app relaying many people's requests
         # (hundreds of them) is broad by construction. A sweep spreads its volume thin over its sybils.
         person_sized = 1.0 - ramp(features.get("requests", 0.0), self.params.get("person_requests", 100), 3 * self.params.get("person_requests", 100))
-        score = breadth * room * person_sized * (1.0 - greedy_share(features))
+        score = breadth * room * person_sized * (1.0 - greedy_share(features)) * novelty(features)
         if score <= 0:
             return None
         return self.finding(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from distillguard.detectors._ramp import evidence_of, greedy_share, ramp, shrunk
+from distillguard.detectors._ramp import evidence_of, greedy_share, novelty, ramp, shrunk
 from distillguard.detectors.base import Detector, Finding
 
 
@@ -39,13 +39,13 @@ class InstructionHarvestDetector(Detector):
         # (an evaluation suite's step-by-step suffix marks it as well as the items do)
         benchmark = max(ramp(features.get("bench_match_rate", 0.0), 0.2, 0.6), ramp(features.get("bench_format_rate", 0.0), 0.3, 0.7),
                         ramp(features.get("cot_rate", 0.0), 0.3, 0.7))
-        score *= 1.0 - 0.95 * greedy_share(features) * benchmark
+        score *= (1.0 - 0.95 * greedy_share(features) * benchmark) * novelty(features)
         if score <= 0:
             return None
         return self.finding(
             score,
             {**evidence_of(features, "synthetic_rate", "imperative_rate", "formatted_rate", "task_entropy", "task_kinds", "topic_spread", "single_turn_rate",
-                           "max_tokens_high_rate", "completion_tokens_per_request"),
+                           "max_tokens_high_rate", "completion_tokens_per_request", "response_reuse"),
              "examples": list(features.get("_examples", {}).get("synthetic") or features.get("_examples", {}).get("any", []))[:3]},
             f"single-turn tasks over {int(features.get('task_kinds', 0))} task kinds (entropy {features.get('task_entropy', 0):.2f} bits) "
             f"with long answers requested",
@@ -69,9 +69,11 @@ class TemplateSweepDetector(Detector):
         long_output = max(ramp(features.get("max_tokens_high_rate", 0.0), 0.3, 0.8), ramp(features.get("completion_tokens_per_request", 0.0), 400, 1000))
         score = ramp(templates, 6, 20) * ramp(share, 0.3, 0.7) * spread * long_output * ramp(features.get("single_turn_rate", 0.0), 0.8, 0.97)
         score *= 1.0 - 0.95 * greedy_share(features)  # an evaluation suite: many templates, decoded greedily
+        score *= novelty(features)  # a rewriting product's templates return its users' own text
         if score <= 0:
             return None
-        return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "max_tokens_high_rate", "requests"),
+        return self.finding(score, evidence_of(features, "reused_templates", "templated_share", "top_prefix_share", "max_tokens_high_rate", "requests",
+                                                       "response_reuse"),
                             f"{int(templates)} distinct templates reused across {share:.0%} of requests")
 
 

@@ -112,6 +112,9 @@ class AccountState:
     emb_sum: Any = None
     emb_n: int = 0
     phrases: set = field(default_factory=set)  # sampled phrase keys of the first prompts (features/embedding.py)
+    # sampled: share of each answer's content already in its request (features/reuse.py)
+    reuse_sum: float = 0.0
+    reuse_n: int = 0
     # who and where
     ips: set = field(default_factory=set)
     prefixes_net: set = field(default_factory=set)
@@ -286,6 +289,11 @@ class AccountState:
         self.emb_sum += vector
         self.emb_n += 1
 
+    def add_reuse(self, share: float | None) -> None:
+        if share is not None:
+            self.reuse_sum += share
+            self.reuse_n += 1
+
     def centroid(self) -> Any:
         """Mean embedding of the sampled prompts (None before any was embedded)."""
         return None if self.emb_sum is None or self.emb_n == 0 else self.emb_sum / self.emb_n
@@ -302,6 +310,7 @@ class AccountState:
             "n_gt1", "n_sum", "logprobs", "top_logprobs_high", "logit_bias", "bias_extreme", "temperature_zero", "streamed",
             "cot", "identity", "output_max", "synthetic", "bench_format", "bench_match", "code", "near_dup", "single_turn",
             "chars_sum", "first_day_requests", "members", "spread_distinct", "spread_n", "imperative", "formatted",
+            "reuse_sum", "reuse_n",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         # gaps: pooled per-account statistics (a campaign's own arrivals interleave)
@@ -401,6 +410,7 @@ class AccountState:
             "bias_key_sets": float(len(self.bias_key_sets)),
             "content_concentration": self.content_concentration(),
             "embedded_prompts": float(self.emb_n),
+            "response_reuse": self.reuse_sum / self.reuse_n if self.reuse_n else 0.0,
             "temperature_zero_rate": self.temperature_zero / n,
             "temperature_distinct": float(len(self.temperatures)),
             "stream_rate": self.streamed / n,

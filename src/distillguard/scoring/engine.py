@@ -20,6 +20,7 @@ from distillguard.features.builtin_benchmark import procedural_benchmark
 from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_embed
 from distillguard.features.prompt_cache import PromptFeatureCache
+from distillguard.features.reuse import response_reuse
 from distillguard.linking.content_links import ContentIndex, content_edges, harvest_shaped, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.linking.phrase_links import phrase_sharing, swarm_phrases
@@ -147,9 +148,12 @@ class DetectionEngine:
             first = self.org_first.setdefault(event.org_id, event.account_id)
             if first != event.account_id:
                 self.shared_orgs.add(event.org_id)
-        vector = self.embeddings.get(prompt) if should_embed(state.n, self.embed_first, self.embed_every) else None
+        sampled = should_embed(state.n, self.embed_first, self.embed_every)
+        vector = self.embeddings.get(prompt) if sampled else None
         phrases = phrase_keys(prompt) if state.n < self.embed_first else None
         state.update(event, features, hit, prompt, vector, phrases)
+        if sampled:
+            state.add_reuse(response_reuse(event.system_text + "\n" + prompt, event.response_text))
         for detector in self._observers:
             detector.observe(event)
         return state
