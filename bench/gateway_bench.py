@@ -4,8 +4,11 @@ Everything on loopback, each server in its own process: a fake OpenAI-compatible
 model time, so the measured latency is HTTP + proxy work), the distillguard gateway (the real
 CLI: scorer, policy, audit and fsynced event log all active) and, when its venv exists
 (scripts/litellm-venv.sh), a plain LiteLLM proxy in front of the same upstream. The load comes
-from this process. The phases alternate between the proxies so the machine's load (shared, and
-noted with each figure) hits both alike.
+from this process, from one client for every target: `bench.gateway_load` (pre-encoded requests,
+kept-alive connections, each response checked whole; its own CPU per request reported beside the
+servers'), or with `--client httpx` the earlier httpx client, to see what the client itself costs.
+The phases alternate between the proxies so the machine's load (shared, and noted with each
+figure) hits both alike.
 
 * latency, 1 client: added p50/p99 over calling the upstream directly;
 * throughput at 16 and 64 clients: requests/s, p50/p99, CPU ms per request of each proxy's
@@ -17,7 +20,7 @@ noted with each figure) hits both alike.
 Traffic: the simulator's ordinary accounts (one API key each; extraction campaigns would be
 refused cheaply and flatter the gateway), all sent as model `fake`.
 
-    python -m bench.gateway_bench [--quick] [--restart-events N] [--no-litellm]
+    python -m bench.gateway_bench [--quick] [--restart-events N] [--no-litellm] [--client lean|httpx] [--out PREFIX]
 Results: bench/results/gateway.md (and bench/results/gateway.json).
 """
 
@@ -122,15 +125,47 @@ class Target:
     def __init__(self, name: str, url: str, proc: subprocess.Popen | None, auth, also: tuple = ()) -> None:
         self.name, self.url, self.proc, self.auth = name, url, proc, auth
         self.also = also  # other processes whose CPU it uses (the workers' Redis)
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
 
     def cpu_s(self) -> float:
         return sum(_tree_cpu_s(p.pid) for p in (self.proc, *self.also))
 
 
-async def _load(target: Target, events, concurrency: int, deadline: float) -> tuple[list[float], dict[int, int], float]:
-    """Send the events with `concurrency` clients: latencies (ms), status counts, wall seconds."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+def _path(e: dict) -> str:
+    return "/v1/chat/completions" if "messages" in e["request"] else "/v1/completions"
+
+
+def _encode(target: Target, events) -> list[bytes]:
+    """Each event as a ready-to-write request to `target` (done before any clock starts)."""
+    import orjson
+
+    from bench.gateway_load import encode_post
+
+    return [encode_post(target.host, target.port, _path(e), orjson.dumps(e["request"]),
+                        {"Authorization": f"Bearer {target.auth(e)}", "User-Agent": e["user_agent"]}) for e in events]
+
+
+def _drive(target: Target, events, concurrency: int, cap_s: float, client: str):
+    """Send the events with `concurrency` clients (`lean`: bench.gateway_load; `httpx`: the earlier
+    load client, kept to compare the two): a gateway_load.LoadResult either way."""
+    from bench.gateway_load import run_load
+
+    if client == "lean":
+        return run_load(target.host, target.port, _encode(target, events), concurrency, cap_s)
+    cpu0 = time.process_time()
+    result = asyncio.run(_load_httpx(target, events, concurrency, time.monotonic() + cap_s))
+    result.cpu_s = time.process_time() - cpu0
+    return result
+
+
+async def _load_httpx(target: Target, events, concurrency: int, deadline: float):
+    """The earlier client (httpx in this process), with the same checks as the lean one."""
+    from bench.gateway_load import LoadResult, completion_ok
+
+    result = LoadResult()
     queue: asyncio.Queue = asyncio.Queue()
     for e in events:
         queue.put_nowait(e)
@@ -143,18 +178,26 @@ async def _load(target: Target, events, concurrency: int, deadline: float) -> tu
                 except asyncio.QueueEmpty:
                     return
                 headers = {"Authorization": f"Bearer {target.auth(e)}", "User-Agent": e["user_agent"]}
+                result.sent += 1
                 t0 = time.perf_counter()
                 try:
-                    r = await client.post("/v1/chat/completions" if "messages" in e["request"] else "/v1/completions",
-                                          json=e["request"], headers=headers)
-                    code = r.status_code
-                except httpx.HTTPError:
-                    code = -1
-                latencies.append((time.perf_counter() - t0) * 1000)
-                statuses[code] = statuses.get(code, 0) + 1
+                    r = await client.post(_path(e), json=e["request"], headers=headers)
+                except httpx.HTTPError as exc:
+                    result.error(type(exc).__name__)
+                    continue
+                elapsed = time.perf_counter() - t0
+                result.statuses[r.status_code] = result.statuses.get(r.status_code, 0) + 1
+                if r.status_code != 200:
+                    result.error("unexpected_status")
+                elif not completion_ok(r.content):
+                    result.error("bad_body")
+                else:
+                    result.ok += 1
+                    result.latencies_ms.append(elapsed * 1000)
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, statuses, time.perf_counter() - started
+        result.wall_s = time.perf_counter() - started
+        return result
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -162,18 +205,33 @@ def _pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3) if ordered else float("nan")
 
 
-async def _stream_lags(target: Target, gap: float, tokens: int, streams: int) -> list[float]:
-    """Per-token lag (ms): arrival at this client minus the upstream's send time carried in the token."""
-    lags: list[float] = []
-    body = {"model": "fake", "stream": True, "max_tokens": tokens,
+def _stream_lags(target: Target, gap: float, tokens: int, streams: int, client: str) -> tuple[list[float], dict[str, int]]:
+    """Per-token lag (ms): arrival at this client minus the upstream's send time carried in the token;
+    and the streams that came back broken or incomplete."""
+    body = {"model": f"drip-{gap}", "stream": True, "max_tokens": tokens,
             "messages": [{"role": "user", "content": "Tell me about rivers."}]}
+    if client == "lean":
+        import orjson
+
+        from bench.gateway_load import encode_post, stream_lags
+
+        request = encode_post(target.host, target.port, "/v1/chat/completions", orjson.dumps(body),
+                              {"Authorization": f"Bearer {target.auth(None)}"})
+        return stream_lags(target.host, target.port, [request] * streams)
+    return asyncio.run(_stream_lags_httpx(target, body, streams))
+
+
+async def _stream_lags_httpx(target: Target, body: dict, streams: int) -> tuple[list[float], dict[str, int]]:
+    lags: list[float] = []
+    problems: dict[str, int] = {}
     async with httpx.AsyncClient(base_url=target.url, timeout=60) as client:
         for _ in range(streams):
             headers = {"Authorization": f"Bearer {target.auth(None)}"}
-            async with client.stream("POST", "/v1/chat/completions", json=dict(body, model=f"drip-{gap}"),
-                                     headers=headers) as r:
+            done = False
+            async with client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as r:
                 async for line in r.aiter_lines():
                     now = time.time()
+                    done = done or line.strip() == "data: [DONE]"
                     if not line.startswith("data:") or "@" not in line:
                         continue
                     try:
@@ -184,7 +242,10 @@ async def _stream_lags(target: Target, gap: float, tokens: int, streams: int) ->
                     for word in text.split():
                         if "@" in word:
                             lags.append((now - float(word.split("@", 1)[1])) * 1000)
-    return lags
+            if r.status_code != 200 or not done:
+                key = "unexpected_status" if r.status_code != 200 else "incomplete_stream"
+                problems[key] = problems.get(key, 0) + 1
+    return lags, problems
 
 
 def _start_litellm(work: Path, up_url: str, env: dict) -> tuple[subprocess.Popen, str] | None:
@@ -242,17 +303,26 @@ def _stop(proc: subprocess.Popen | None) -> None:
         proc.wait(timeout=10)
 
 
-def _phase(target: Target, events, concurrency: int, cap_s: float) -> dict:
+def _phase(target: Target, events, concurrency: int, cap_s: float, client: str = "lean") -> dict:
     cpu0 = target.cpu_s() if target.proc else 0.0
-    lat, statuses, wall = asyncio.run(_load(target, events, concurrency, time.monotonic() + cap_s))
+    result = _drive(target, events, concurrency, cap_s, client)
     cpu = (target.cpu_s() - cpu0) if target.proc else None
-    return {"requests": len(lat), "rps": round(len(lat) / wall, 1), "p50_ms": _pct(lat, 0.5), "p99_ms": _pct(lat, 0.99),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "cpu_ms_per_request": round(1000 * cpu / len(lat), 3) if cpu is not None and lat else None, "load": _load_note()}
+    return {"requests": result.ok, "sent": result.sent, "rps": round(result.rps, 1), "p50_ms": _pct(result.latencies_ms, 0.5),
+            "p99_ms": _pct(result.latencies_ms, 0.99), "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+            "errors": dict(sorted(result.errors.items())),
+            "cpu_ms_per_request": round(1000 * cpu / result.sent, 3) if cpu is not None and result.sent else None,
+            "client_cpu_ms_per_request": _round(result.cpu_ms_per_request), "load": _load_note()}
 
 
-def run(data_dir: Path | None = None, quick: bool = False, restart_events: int | None = None, use_litellm: bool = True) -> dict:
-    """`data_dir` is unused (simulated traffic); `restart_events` defaults to 1M, 100k with `quick`."""
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def run(data_dir: Path | None = None, quick: bool = False, restart_events: int | None = None, use_litellm: bool = True,
+        client: str = "lean", out: Path | None = None) -> dict:
+    """`data_dir` is unused (simulated traffic); `restart_events` defaults to 1M, 100k with `quick`;
+    `client`: the load client, `lean` (bench.gateway_load) or `httpx` (the earlier one, to compare);
+    `out`: where the results go, `out`.md and `out`.json (default bench/results/gateway)."""
     restart_events = restart_events or (100_000 if quick else 1_000_000)
     t_start = time.monotonic()
     n_lat, n_tp = (300, 1500) if quick else (1000, 4000)
@@ -281,7 +351,7 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         gateways.append((name, gw_port, proc))
     litellm = _start_litellm(work, f"http://127.0.0.1:{up_port}", env) if use_litellm else None
-    data: dict = {"quick": quick, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    data: dict = {"quick": quick, "client": client, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                   "machine": f"{os.cpu_count()} cores shared by the load client, the upstream, both proxies and other jobs",
                   "load_at_start": _load_note()}
     try:
@@ -297,29 +367,37 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
             targets.append(Target("litellm", litellm[1], litellm[0], lambda e: LITELLM_MASTER))
         warm = events[:100]
         for t in targets:
-            asyncio.run(_load(t, warm, 4, time.monotonic() + 30))
+            _drive(t, warm, 4, 30, client)
         # latency, 1 client: three interleaved rounds so load drifts hit every target
-        lat: dict[str, list[float]] = {t.name: [] for t in targets}
+        lat: dict[str, list] = {t.name: [] for t in targets}
         body = events[100:100 + n_lat]
         for round_ in range(3):
             for t in targets:
-                chunk = body[round_::3]
-                values, _, _ = asyncio.run(_load(t, chunk, 1, time.monotonic() + (20 if quick else 60)))
-                lat[t.name] += values
-        data["latency_1_client"] = {name: {"requests": len(v), "p50_ms": _pct(v, 0.5), "p99_ms": _pct(v, 0.99)}
-                                    for name, v in lat.items()}
+                lat[t.name].append(_drive(t, body[round_::3], 1, 20 if quick else 60, client))
+        data["latency_1_client"] = {}
+        for name, results in lat.items():
+            values = [v for r in results for v in r.latencies_ms]
+            errors: dict[str, int] = {}
+            for r in results:
+                for k, v in r.errors.items():
+                    errors[k] = errors.get(k, 0) + v
+            sent = sum(r.sent for r in results)
+            data["latency_1_client"][name] = {
+                "requests": len(values), "sent": sent, "p50_ms": _pct(values, 0.5), "p99_ms": _pct(values, 0.99),
+                "errors": dict(sorted(errors.items())),
+                "client_cpu_ms_per_request": round(1000 * sum(r.cpu_s for r in results) / sent, 3) if sent else None}
         data["latency_load"] = _load_note()
         # throughput at 16 and 64 clients, proxies back to back per level
         tp_events = events[100 + n_lat:]
         data["throughput"] = {}
         for concurrency in (16, 64):
             data["throughput"][str(concurrency)] = {
-                t.name: _phase(t, tp_events[:n_tp], concurrency, 15 if quick else 40) for t in targets}
+                t.name: _phase(t, tp_events[:n_tp], concurrency, 15 if quick else 40, client) for t in targets}
         # streaming lag
         data["streaming"] = {}
         for gap in (0.02, 0.1):
             tokens, streams = (20, 3 if quick else 8) if gap < 0.05 else (10, 2 if quick else 5)
-            data["streaming"][str(gap)] = {t.name: _lag_summary(asyncio.run(_stream_lags(t, gap, tokens, streams)))
+            data["streaming"][str(gap)] = {t.name: _lag_summary(*_stream_lags(t, gap, tokens, streams, client))
                                            for t in targets}
             data["streaming"][str(gap)]["load"] = _load_note()
     finally:
@@ -332,12 +410,12 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
     data["micro"]["load"] = _load_note()
     data["restart"] = restart_bench(work / "restart", restart_events, env)
     data["seconds"] = round(time.monotonic() - t_start, 1)
-    _write(data, quick, restart_events, use_litellm)
+    _write(data, quick, restart_events, use_litellm, out)
     return data
 
 
-def _lag_summary(lags: list[float]) -> dict:
-    return {"tokens": len(lags), "p50_ms": _pct(lags, 0.5), "p99_ms": _pct(lags, 0.99)}
+def _lag_summary(lags: list[float], problems: dict[str, int]) -> dict:
+    return {"tokens": len(lags), "p50_ms": _pct(lags, 0.5), "p99_ms": _pct(lags, 0.99), "broken_streams": problems}
 
 
 def _synthetic_log(path: Path, start: int, end: int) -> None:
@@ -423,21 +501,26 @@ def markdown(d: dict, command: str) -> str:
            "active in the gateway (`distillguard`: the default, --durability process, each event written to the OS "
            "before the last byte and fdatasynced every 0.1 s; `disk`: --durability disk, fdatasync group commit before the "
            "last byte; `2 workers`: --workers 2 (process durability) with a local Redis for shared state and the bus, "
-           "its CPU counted); LiteLLM proxy plain (no callback), one worker.\n"]
+           "its CPU counted); LiteLLM proxy plain (no callback), one worker.\n",
+           _client_note(d.get("client", "httpx")) + "\n"]
     lat = d["latency_1_client"]
     direct = lat["direct"]
-    out.append(f"## Latency, 1 client ({d['latency_load']})\n\n| target | p50 ms | p99 ms | added p50 | added p99 |\n|---|---|---|---|---|")
+    out.append(f"## Latency, 1 client ({d['latency_load']})\n\n| target | requests | p50 ms | p99 ms | added p50 | added p99 | "
+               "errors | client CPU ms/request |\n|---|---|---|---|---|---|---|---|")
     for name, v in lat.items():
-        out.append(f"| {name} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - direct['p50_ms'], 3)} | "
-                   f"{round(v['p99_ms'] - direct['p99_ms'], 3)} |")
-    out.append("\n## Throughput\n\n| clients | target | requests | req/s | x LiteLLM | p50 ms | p99 ms | CPU ms/request | statuses | load |\n"
-               "|---|---|---|---|---|---|---|---|---|---|")
+        out.append(f"| {name} | {v['requests']} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - direct['p50_ms'], 3)} | "
+                   f"{round(v['p99_ms'] - direct['p99_ms'], 3)} | {v.get('errors', '')} | {v.get('client_cpu_ms_per_request', '')} |")
+    out.append("\n## Throughput\n\n`requests`: successful responses (status 200, whole, a completion's JSON); req/s counts only "
+               "those; `CPU ms/request`: the target's process tree; `client CPU`: the load client's process.\n\n"
+               "| clients | target | requests | req/s | x LiteLLM | p50 ms | p99 ms | CPU ms/request | client CPU ms/request | "
+               "statuses | errors | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     for level, per in d["throughput"].items():
         base = (per.get("litellm") or {}).get("rps")
         for name, v in per.items():
             ratio = round(v["rps"] / base, 2) if base else ""
             out.append(f"| {level} | {name} | {v['requests']} | {v['rps']} | {ratio} | {v['p50_ms']} | {v['p99_ms']} | "
-                       f"{v['cpu_ms_per_request']} | {v['statuses']} | {v['load']} |")
+                       f"{v['cpu_ms_per_request']} | {v.get('client_cpu_ms_per_request', '')} | {v['statuses']} | "
+                       f"{v.get('errors', '')} | {v['load']} |")
     if "micro" in d:
         out.append(f"\n## The gateway's own work per request, in process (`python -m bench.gateway_micro`; {d['micro']['load']})\n\n"
                    "The ASGI app called directly (no server sockets or HTTP parsing by uvicorn), its upstream a canned "
@@ -452,14 +535,15 @@ def markdown(d: dict, command: str) -> str:
                        f"{v['scorer_precheck_ms_per_request']} | {v['gateway_without_scorer_ms_per_request']} | "
                        f"{v['event_log_syncs']} | {v['event_log_sync_ms_mean']} |")
     out.append("\n## Streaming: per-token lag (arrival minus the upstream's send time)\n\n"
-               "| ms/token | target | tokens | p50 ms | p99 ms | added p50 over direct |\n|---|---|---|---|---|---|")
+               "| ms/token | target | tokens | p50 ms | p99 ms | added p50 over direct | broken streams |\n|---|---|---|---|---|---|---|")
     for gap, per in d["streaming"].items():
         base = per["direct"]["p50_ms"]
         for name, v in per.items():
             if name == "load":
                 continue
-            out.append(f"| {float(gap) * 1000:g} | {name} | {v['tokens']} | {v['p50_ms']} | {v['p99_ms']} | {round(v['p50_ms'] - base, 3)} |")
-        out.append(f"| | ({per['load']}) | | | | |")
+            out.append(f"| {float(gap) * 1000:g} | {name} | {v['tokens']} | {v['p50_ms']} | {v['p99_ms']} | "
+                       f"{round(v['p50_ms'] - base, 3)} | {v.get('broken_streams', '')} |")
+        out.append(f"| | ({per['load']}) | | | | | |")
     r = d["restart"]
     out.append(f"\n## Restart\n\nLog of {r['log_events']:,} events ({r['log_bytes'] / 1e6:.0f} MB), snapshot "
                f"{r['snapshot_bytes'] / 1e6:.1f} MB taken {r['tail_events_replayed']:g} events before its end: "
@@ -471,12 +555,25 @@ def markdown(d: dict, command: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _write(data: dict, quick: bool, restart_events: int, use_litellm: bool) -> None:
+def _client_note(client: str) -> str:
+    if client == "lean":
+        return ("Load client: `bench.gateway_load` (`--client lean`), in this process: requests encoded before the clock "
+                "starts, one kept-alive HTTP/1.1 connection per client on uvloop, each response read whole (Content-Length "
+                "or chunked) and a 200's body checked to be a completion's JSON; the same client for every target.")
+    return ("Load client: httpx in this process (`--client httpx`, the earlier client), with the same status and body "
+            "checks; the same client for every target.")
+
+
+def _write(data: dict, quick: bool, restart_events: int, use_litellm: bool, out: Path | None = None) -> None:
+    client = data.get("client", "lean")
     command = "python -m bench.gateway_bench" + (" --quick" if quick else "") + \
-              (f" --restart-events {restart_events}" if restart_events != (100_000 if quick else 1_000_000) else "") + ("" if use_litellm else " --no-litellm")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "gateway.json").write_text(json.dumps(data, indent=2) + "\n")
-    (RESULTS / "gateway.md").write_text(markdown(data, command))
+              (f" --restart-events {restart_events}" if restart_events != (100_000 if quick else 1_000_000) else "") + \
+              ("" if use_litellm else " --no-litellm") + ("" if client == "lean" else f" --client {client}") + \
+              ("" if out is None else f" --out {out}")
+    out = out or RESULTS / "gateway"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_name(out.name + ".json").write_text(json.dumps(data, indent=2) + "\n")
+    out.with_name(out.name + ".md").write_text(markdown(data, command))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -484,6 +581,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer requests (a few minutes)")
     parser.add_argument("--restart-events", type=int, default=None, help="events in the restart bench's log (default 1M; 100k with --quick)")
     parser.add_argument("--no-litellm", action="store_true", help="skip LiteLLM even when its venv exists")
+    parser.add_argument("--client", choices=("lean", "httpx"), default="lean",
+                        help="the load client: lean (bench.gateway_load, the default) or httpx (the earlier one, to compare)")
+    parser.add_argument("--out", type=Path, default=None, help="results to OUT.md and OUT.json (default bench/results/gateway)")
     parser.add_argument("--restart-state", type=Path, default=None,
                         help="only time a restart: append 2000 events to this gateway state folder's log and restart on it")
     parser.add_argument("--data-dir", type=Path, default=None, help="unused (the traffic is simulated)")
@@ -492,7 +592,7 @@ def main(argv: list[str] | None = None) -> None:
         env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN)
         print(json.dumps(time_restart(args.restart_state, env), indent=2))
         return
-    print(json.dumps(run(args.data_dir, args.quick, args.restart_events, not args.no_litellm), indent=2))
+    print(json.dumps(run(args.data_dir, args.quick, args.restart_events, not args.no_litellm, args.client, args.out), indent=2))
 
 
 if __name__ == "__main__":
