@@ -1,6 +1,6 @@
 """Development benchmark: traffic from a second independent generator ("devgen"), scored through the CLI.
 
-    .venv/bin/python -m bench.dev_bench [--scale small|standard] [--seeds 1 2 3] [--heldout]
+    .venv/bin/python -m bench.dev_bench [--generator devgen|gen3] [--scale small|standard] [--seeds 1 2 3] [--heldout]
 
 `devgen` was written by a helper who saw only the API-event spec and a prose list of customer and
 attacker behaviours, never the detectors or the project's simulator. Unlike the blind generator
@@ -11,7 +11,8 @@ read only to report. Each seed: generate, then `distillguard scan EVENTS --repla
 verdicts as unflagged.
 
 The generator is found at $DISTILLGUARD_DEVGEN (a folder holding the `devgen` package) or else
-bench/devgen/.
+bench/devgen/. `--generator gen3` runs the third independent generator (bench/gen3/, written the
+same way) with the same seeds' roles; its scans are scored by the same spec-generic scorer.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from bench.results_io import BENCH_DIR
 
 WORK = BENCH_DIR / "_work" / "dev"
 RESULTS = BENCH_DIR / "results" / "dev_detection.json"
+GEN3_WORK = BENCH_DIR / "_work" / "gen3"
+GEN3_RESULTS = BENCH_DIR / "results" / "gen3_detection.json"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TUNE_SEEDS = (1, 2, 3)
 HELDOUT_SEEDS = (11, 12)
 HEADLINE = ("auroc", "tpr_at_fpr_0.1pct", "tpr_at_fpr_1pct", "flagged_tpr", "flagged_fpr", "flagged_fp", "campaign_recall",
@@ -76,14 +80,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: bool = True) -> dict:
-    out = WORK / f"{scale}-{seed}"
+def gen3_root() -> Path:
+    root = Path(os.environ.get("DISTILLGUARD_GEN3") or BENCH_DIR / "gen3")
+    if not (root / "gen3" / "generate.py").is_file():
+        raise SystemExit(f"gen3 not found: {root}/gen3/generate.py is missing (set DISTILLGUARD_GEN3 to the folder holding the `gen3` package)")
+    return root
+
+
+def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: bool = True, generator: str = "devgen") -> dict:
+    out = (GEN3_WORK if generator == "gen3" else WORK) / f"{scale}-{seed}"
     out.mkdir(parents=True, exist_ok=True)
     events, labels = out / "events.jsonl", out / "labels.jsonl"
     timings: dict[str, float] = {}
     if not labels.exists():
-        timings["generate_s"] = _run([sys.executable, "-m", "devgen.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
-                                     env=_env(root))
+        env = _env(gen3_root()) | {"GEN3_DATA": str(Path(data_dir or DATA).resolve())} if generator == "gen3" else _env(root)
+        timings["generate_s"] = _run([sys.executable, "-m", f"{generator}.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
+                                     env=env)
     verdicts = out / "verdicts.jsonl"
     if rescan or not verdicts.exists():
         scan = [sys.executable, "-m", "distillguard.cli", "scan", str(events), "--replay", "--out", str(verdicts), "--no-db"]
@@ -106,19 +118,25 @@ def run(data_dir: Path | None = None, quick: bool = False) -> dict:
     data_dir = data_dir if data_dir is not None and Path(data_dir).is_dir() else None
     if quick:
         return run_seeds((TUNE_SEEDS[0],), "small", data_dir, True, "tune")
-    return {"tune": run_seeds(TUNE_SEEDS, "small", data_dir, True, "tune"),
-            "heldout": run_seeds(HELDOUT_SEEDS, "small", data_dir, True, "heldout")}
+    results = {"tune": run_seeds(TUNE_SEEDS, "small", data_dir, True, "tune"),
+               "heldout": run_seeds(HELDOUT_SEEDS, "small", data_dir, True, "heldout")}
+    if data_dir is not None:  # gen3 draws its text from the corpora
+        results["gen3-tune"] = run_seeds(TUNE_SEEDS, "small", data_dir, True, "tune", "gen3")
+        results["gen3-heldout"] = run_seeds(HELDOUT_SEEDS, "small", data_dir, True, "heldout", "gen3")
+    return results
 
 
-def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, rescan: bool = True, tag: str = "tune") -> dict:
-    root = devgen_root()
-    results = {f"seed {s}": run_seed(s, scale, data_dir, root, rescan) for s in seeds}
-    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = None, rescan: bool = True, tag: str = "tune",
+              generator: str = "devgen") -> dict:
+    root = devgen_root()  # its scorer reads any generator's spec labels
+    results = {f"seed {s}": run_seed(s, scale, data_dir, root, rescan, generator) for s in seeds}
+    path = GEN3_RESULTS if generator == "gen3" else RESULTS
+    saved = json.loads(path.read_text()) if path.exists() else {}
     saved[f"{tag}-{scale}"] = results
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(saved, indent=1, default=float))
-    table = markdown(results, scale, tag)
-    (RESULTS.parent / f"dev_detection_{tag}_{scale}.md").write_text(table + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, indent=1, default=float))
+    table = markdown(results, scale, tag).replace("devgen (", f"{generator} (", 1)
+    (path.parent / f"{'gen3' if generator == 'gen3' else 'dev'}_detection_{tag}_{scale}.md").write_text(table + "\n")
     print(table)
     return results
 
@@ -126,13 +144,15 @@ def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = No
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"), help="corpora folder (its benchmark/ is indexed)")
+    parser.add_argument("--generator", choices=("devgen", "gen3"), default="devgen", help="which independent generator's traffic")
     parser.add_argument("--scale", choices=("small", "standard"), default="small")
     parser.add_argument("--seeds", type=int, nargs="+", default=None, help=f"default: the tuning seeds {TUNE_SEEDS}")
     parser.add_argument("--heldout", action="store_true", help=f"run the held-out seeds {HELDOUT_SEEDS} (report only: never tune on them)")
     parser.add_argument("--no-rescan", action="store_true", help="score verdicts already written (for a re-score after a scorer change)")
     args = parser.parse_args(argv)
     seeds = tuple(args.seeds) if args.seeds else HELDOUT_SEEDS if args.heldout else TUNE_SEEDS
-    run_seeds(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune")
+    run_seeds(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune",
+              args.generator)
 
 
 if __name__ == "__main__":
