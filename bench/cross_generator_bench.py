@@ -76,12 +76,20 @@ def _folders(generator: str, heldout: bool) -> dict[str, Path]:
     return found
 
 
-def hold_out(generator: str, others: list[str], heldout: bool) -> dict:
+def hold_out(generator: str, others: list[str], heldout: bool, fit_weights: bool = True) -> dict:
     work = WORK / f"without-{generator}"
     work.mkdir(parents=True, exist_ok=True)
     model = work / "behaviour_model.json"
     train(write=True, exclude=generator, out=model)
     base = _config(work / "shipped-weights.yaml", model)
+    if not fit_weights:
+        rows = {}
+        for name, folder in _folders(generator, heldout).items():
+            verdicts = _scan(folder / "events.jsonl", work / "test" / f"{name}-shipped", base)
+            result = _score(folder / "events.jsonl", folder / "labels.jsonl", verdicts)
+            rows[f"{name} | shipped weights"] = {k: result.get(k) for k in HEADLINE} | {
+                "false_flags": {p: c["flagged"] for p, c in result.get("legit_personas", {}).items() if c["flagged"]}}
+        return {"weights": {}, "rows": rows}
     weights_model = WeightModel()
     xs, ys = [], []
     for other in others:
@@ -113,7 +121,9 @@ def markdown(results: dict) -> str:
             name, tag = key.split(" | ")
             cells = [f"{row[k]:.3f}" if isinstance(row[k], float) else str(row[k]) for k in HEADLINE]
             lines.append(f"| {name} | {tag} | " + " | ".join(cells) + f" | {row['false_flags'] or '—'} |")
-        lines += ["", "fitted weights: " + ", ".join(f"{k} {v}" for k, v in result["weights"].items()), ""]
+        if result["weights"]:
+            lines += ["", "fitted weights: " + ", ".join(f"{k} {v}" for k, v in result["weights"].items())]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -123,17 +133,19 @@ def main(argv: list[str] | None = None) -> None:
                         help="default: devgen, simulator and gen3 where present")
     parser.add_argument("--hold", nargs="+", default=None, help="hold out only these (default: each in turn)")
     parser.add_argument("--heldout-seeds", action="store_true", help="also score the held-out seeds of devgen/gen3 (report only)")
+    parser.add_argument("--shipped-only", action="store_true", help="score with the shipped weights only (no weight fit)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (.json; a .md beside it)")
     args = parser.parse_args(argv)
     generators = args.generators or ["devgen", "simulator"] + (["gen3"] if gen3_root() is not None else [])
     results = {}
     for generator in args.hold or generators:
-        results[generator] = hold_out(generator, [g for g in generators if g != generator], args.heldout_seeds)
-    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results[generator] = hold_out(generator, [g for g in generators if g != generator], args.heldout_seeds, not args.shipped_only)
+    saved = json.loads(args.out.read_text()) if args.out.exists() else {}
     saved.update(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(saved, indent=1, default=float))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(saved, indent=1, default=float))
     text = markdown(saved)
-    RESULTS.with_suffix(".md").write_text(text + "\n")
+    args.out.with_suffix(".md").write_text(text + "\n")
     print(text)
 
 

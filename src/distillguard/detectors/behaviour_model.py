@@ -9,9 +9,9 @@ spread, clipped to ±6. So the model says "how far, and in which directions, thi
 from your own accounts", never "how big it is" in another provider's units.
 
 The coefficients are data (`models/behaviour_model.json`, no code runs on load), fitted by
-`bench/train_behaviour_model.py` on labelled traffic from two independently written traffic
-generators, each standardised by itself, and checked by training on one and testing on the other
-(the figures are in the file). Features that a generator ties to its labels by construction
+`bench/train_behaviour_model.py` on labelled traffic from three independently written traffic
+generators, each standardised by itself, and checked by holding each out in turn (the figures are
+in the file). Features that a generator ties to its labels by construction
 (account age at first request, temperature variety) are left out. Being learned from simulated
 traffic, it is a prior: it carries a modest weight, its finding is calibrated per cohort like any
 other, and `distillguard learn` corrects it from the provider's own analyst decisions.
