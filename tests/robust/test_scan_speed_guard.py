@@ -1,6 +1,6 @@
 """Speed work must not change a verdict: a fixed simulator log is scanned and every account's
 flag, risk (to 1e-9) and campaign id are compared with those the scan gave BEFORE the
-throughput changes (tests/robust/speed_reference.json, written by commit d3ed0ec's code).
+throughput changes (tests/robust/speed_reference.json, rewritten only at deliberate detection changes).
 
 A deliberate change to what the detectors compute changes these verdicts too; then, and only
 then, rewrite the reference with the new code:
