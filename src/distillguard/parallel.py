@@ -3,9 +3,9 @@
 The parent reads every line once, validates it and de-duplicates request ids globally
 (the same code as a single-process scan, so rejects, duplicates and offsets are the same),
 then routes each accepted event to the worker that owns its PARSED account id. It sends
-a batch of slim records, only what detection reads (not the lines: decoding the whole
-record again in the worker cost as much as all the parent's validation), as one compact
-JSON blob (pickling the same records per object cost three times more), and the worker builds
+a batch of the accepted lines as read (one bytes object: nothing for the parent's garbage
+collector to track, and cheaper to build than any encoding of the decoded records); the
+worker decodes each line again, without the checks it has passed, and builds
 complete per-account state in file order, so every account lives in exactly one worker
 and merging the states is a disjoint union. Workers only compute; the parent stores
 events and commits, so a worker that dies aborts the scan before anything is committed,
@@ -20,11 +20,11 @@ import queue
 import zlib
 from typing import Any
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import orjson
 
-from distillguard.events.model import ApiEvent
+from distillguard.events.model import ApiEvent, extract_prompt
 
 BATCH_LINES = 2_000
 _POLL_S = 0.5
@@ -39,40 +39,34 @@ def owner_of(account_id: str, workers: int) -> int:
     return zlib.crc32(account_id.encode("utf-8", "surrogatepass")) % workers
 
 
-def slim(event: ApiEvent) -> tuple:
-    """What the detection engine reads of an event (features/account.py), for the trip to a worker.
-
-    The response travels only as its token counts (the prompt and completion token figures the
-    parent already derived, usage or text length), not as the answer text."""
-    return (event.request_id, event.ts, event.account_id, event.request, event.org_id, event.api_key_id, event.ip,
-            event.user_agent, event.endpoint, event.model, event.prompt_tokens, event.completion_tokens, event.status,
-            event.cost_usd, event.latency_ms, event.account, event.prompt_text)
+def pack(lines: list[bytes]) -> bytes:
+    """A batch for the queue: the accepted lines as they were read, joined by newlines (a line never
+    holds one). Bytes are one object to pickle and none for the parent's garbage collector to
+    track, while a batch of decoded records kept every event's dicts alive until it was sent."""
+    return b"\n".join(lines)
 
 
-def pack(batch: list[tuple]) -> bytes | list[tuple]:
-    """A batch for the queue: one JSON blob (the records came from JSON, so they round-trip
-    exactly: timestamps as RFC 3339 with microseconds), or the list itself in the rare case a
-    value is not JSON-encodable (then it is pickled)."""
-    try:
-        return orjson.dumps(batch)
-    except (TypeError, orjson.JSONEncodeError):
-        return batch
+def unpack(batch: bytes) -> list[ApiEvent]:
+    """The worker's events of a batch, in the parent's order."""
+    loads = orjson.loads
+    return [worker_event(loads(line.strip())) for line in batch.split(b"\n")]  # stripped as decode_line does
 
 
-def unpack(batch: bytes | list) -> list:
-    return orjson.loads(batch) if isinstance(batch, bytes) else batch
+def worker_event(obj: dict) -> ApiEvent:
+    """`parse_event(obj)` for a record the parent has already validated, without its checks.
 
-
-def unslim(item: tuple | list) -> ApiEvent:
-    """The worker's event: the same values detection reads as the parent's event had."""
-    (request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model, prompt_tokens,
-     completion_tokens, status, cost_usd, latency_ms, account, prompt) = item
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
-    if not isinstance(ts, datetime):
-        ts = datetime.fromisoformat(ts)
-    event = ApiEvent(request_id, ts, account_id, request, org_id, api_key_id, ip, user_agent, endpoint, model,
-                     {"usage": usage}, status, cost_usd, latency_ms, account)
-    event._prompt = prompt
+    The parent sends only lines that `parse_event` accepted, and it keeps nothing it derived, so
+    the worker builds the event from the same JSON again, value for value as `parse_event` does: a
+    float token count it would normalise to an int is read through int() by the features, and the
+    numbers it converts (cost, latency) are converted here the same way."""
+    ts = datetime.fromisoformat(obj["ts"]).astimezone(timezone.utc)
+    request = obj["request"]
+    get = obj.get
+    cost, latency = get("cost_usd"), get("latency_ms")
+    event = ApiEvent(obj["request_id"], ts, obj["account_id"], request, get("org_id"), get("api_key_id"), get("ip"),
+                     get("user_agent"), get("endpoint"), get("model"), get("response"), get("status"),
+                     None if cost is None else float(cost), None if latency is None else float(latency), get("account"), obj)
+    event._prompt = extract_prompt(request)
     return event
 
 
@@ -87,9 +81,9 @@ def _work(config: dict, inbox, outbox) -> None:
         batch = inbox.get()
         if batch is None:
             break
-        for item in unpack(batch):
-            event = unslim(item)
-            engine.ingest(event, event._prompt)
+        ingest = engine.ingest
+        for event in unpack(batch):
+            ingest(event, event._prompt)
     outbox.put(engine.states)
 
 
@@ -101,15 +95,16 @@ class AccountPartitions:
         self.workers = workers
         self.outbox = context.Queue()
         self.inboxes = [context.Queue(maxsize=8) for _ in range(workers)]
-        self.batches: list[list[tuple]] = [[] for _ in range(workers)]
+        self.batches: list[list[bytes]] = [[] for _ in range(workers)]
         self.procs = [context.Process(target=_work, args=(config, inbox, self.outbox), daemon=True) for inbox in self.inboxes]
         for proc in self.procs:
             proc.start()
 
-    def add(self, event: ApiEvent) -> None:
+    def add(self, event: ApiEvent, line: bytes) -> None:
+        """Route an accepted event, as the line it was decoded from, to the worker owning its account."""
         worker = owner_of(event.account_id, self.workers)
         batch = self.batches[worker]
-        batch.append(slim(event))
+        batch.append(line)
         if len(batch) >= BATCH_LINES:
             self._send(worker, pack(batch))
             self.batches[worker] = []
@@ -119,7 +114,7 @@ class AccountPartitions:
             if not proc.is_alive() and proc.exitcode not in (0, None):
                 raise WorkerDied(f"parallel scan worker {number} exited with code {proc.exitcode}; nothing was committed")
 
-    def _send(self, worker: int, batch: bytes | list[tuple] | None) -> None:
+    def _send(self, worker: int, batch: bytes | None) -> None:
         while True:
             try:
                 self.inboxes[worker].put(batch, timeout=_POLL_S)

@@ -11,7 +11,7 @@ from distillguard.events.model import EventError, parse_event
 from distillguard.features.account import AccountState
 from distillguard.features.prompt_cache import PromptFeatureCache
 from distillguard.features.text import prompt_features
-from distillguard.parallel import pack, slim, unpack, unslim
+from distillguard.parallel import pack, unpack, worker_event
 from distillguard.scoring.engine import DetectionEngine
 from tests.robust.conftest import event
 
@@ -37,27 +37,45 @@ def _detected(event_) -> tuple:
 
 @pytest.mark.parametrize("record", EDGE_RECORDS, ids=lambda r: r["request_id"])
 def test_a_worker_event_reads_as_the_parents(record):
-    parent = parse_event(orjson.loads(orjson.dumps(record)))
-    (item,) = unpack(pack([slim(parent)]))
-    assert _detected(unslim(item)) == _detected(parent)
+    line = orjson.dumps(record)
+    parent = parse_event(orjson.loads(line))
+    (worker,) = unpack(pack([line]))
+    assert _detected(worker) == _detected(parent)
+    assert worker.to_json() == parent.to_json()
 
 
-def test_a_batch_orjson_cannot_encode_still_travels(real_events):
-    parent = parse_event(dict(real_events[0], request=dict(real_events[0]["request"], huge=2**70)))
-    packed = pack([slim(parent)])
-    assert isinstance(packed, list)  # pickled by the queue instead
-    assert _detected(unslim(unpack(packed)[0])) == _detected(parent)
+def test_a_batch_of_lines_comes_back_in_order_with_their_whitespace_stripped(real_events):
+    lines = [orjson.dumps(r) for r in real_events[:50]]
+    lines[3] = b" \t" + lines[3] + b"\r"  # CRLF logs and padded lines decode as decode_line decodes them
+    lines[7] = b"\x0c" + lines[7]
+    parents = [parse_event(orjson.loads(line.strip())) for line in lines]
+    assert [_detected(e) for e in unpack(pack(lines))] == [_detected(e) for e in parents]
+
+
+def test_a_value_beyond_64_bits_reads_the_same_in_the_worker(real_events):
+    line = orjson.dumps(real_events[0]).replace(b'"request":{', b'"request":{"huge":1180591620717411303424,', 1)
+    parent = parse_event(orjson.loads(line))
+    assert parent.request["huge"] > 2**64
+    (worker,) = unpack(pack([line]))
+    assert _detected(worker) == _detected(parent)
 
 
 def test_worker_state_equals_parent_state_on_real_events(real_events):
-    """The same account state whether built from the full events or from the slim ones a worker gets."""
-    events = [parse_event(r) for r in real_events]
-    worker = [unslim(item) for item in unpack(pack([slim(e) for e in events]))]
-    full, slimmed = DetectionEngine(), DetectionEngine()
+    """The same account state whether built from the parent's validated events or from the worker's."""
+    lines = [orjson.dumps(r) for r in real_events]
+    events = [parse_event(orjson.loads(line)) for line in lines]
+    worker = unpack(pack(lines))
+    full, rebuilt = DetectionEngine(), DetectionEngine()
     for a, b in zip(events, worker):
         full.ingest(a)
-        slimmed.ingest(b)
-    assert {k: s.features() for k, s in full.states.items()} == {k: s.features() for k, s in slimmed.states.items()}
+        rebuilt.ingest(b)
+    assert {k: s.features() for k, s in full.states.items()} == {k: s.features() for k, s in rebuilt.states.items()}
+
+
+def test_worker_event_of_a_validated_record_equals_parse_event(real_events):
+    for record in real_events:
+        line = orjson.dumps(record)
+        assert worker_event(orjson.loads(line)).to_json() == parse_event(orjson.loads(line)).to_json()
 
 
 def test_prompt_cache_gives_fresh_values_and_pickles_empty(real_events):
