@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import queue
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from datetime import datetime, timezone
@@ -46,10 +47,12 @@ def pack(lines: list[bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def unpack(batch: bytes) -> list[ApiEvent]:
-    """The worker's events of a batch, in the parent's order."""
+def unpack(batch: bytes) -> Iterator[ApiEvent]:
+    """The worker's events of a batch, in the parent's order, one at a time (a list of a whole batch of
+    decoded events would keep thousands of dicts alive for the garbage collector to walk)."""
     loads = orjson.loads
-    return [worker_event(loads(line.strip())) for line in batch.split(b"\n")]  # stripped as decode_line does
+    for line in batch.split(b"\n"):
+        yield worker_event(loads(line.strip()))  # stripped as decode_line does
 
 
 def worker_event(obj: dict) -> ApiEvent:

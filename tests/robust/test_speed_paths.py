@@ -418,3 +418,31 @@ def test_fast_state_update_leaves_the_plain_updates_state(real_events, monkeypat
     assert fast.states.keys() == plain.states.keys()
     for account_id, state in fast.states.items():
         assert _state_values(state) == _state_values(plain.states[account_id]), account_id
+
+
+def _missing_from_full_counts(events) -> list[str]:
+    """What `Coverage.missing` reports, from every family counted on every event (the long way)."""
+    from distillguard.adapters.evidence import FAMILIES, Coverage
+
+    reference = Coverage(events=len(events), present={f.name: sum(1 for e in events if f.present(e)) for f in FAMILIES})
+    return reference.missing()
+
+
+@pytest.mark.parametrize("strip", [(), ("ip", "user_agent"), ("account",), ("cost_usd", "response"), ("request_id",)])
+def test_coverage_reports_what_full_counts_report(real_events, strip):
+    from distillguard.adapters.evidence import Coverage
+
+    records = [{k: v for k, v in r.items() if k not in strip} for r in real_events]
+    records = [dict(r, request_id=f"x{i}") for i, r in enumerate(records)]
+    if "request_id" in strip:  # some events without an identity, others with one
+        records = [dict(r, account_id="anonymous") if i % 3 == 0 else r for i, r in enumerate(records)]
+    events = [parse_event(r) for r in records]
+    whole, halves = Coverage(), [Coverage(), Coverage()]
+    for number, e in enumerate(events):
+        whole.observe(e)
+        halves[number % 2].observe(e)
+    halves[0].merge(halves[1])
+    assert whole.missing() == halves[0].missing() == _missing_from_full_counts(events)
+    assert whole.present["account identity"] == sum(1 for e in events if e.account_id != "anonymous")
+    if strip:
+        assert whole.missing()  # the stripped fields are reported
