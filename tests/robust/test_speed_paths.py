@@ -446,3 +446,34 @@ def test_coverage_reports_what_full_counts_report(real_events, strip):
     assert whole.present["account identity"] == sum(1 for e in events if e.account_id != "anonymous")
     if strip:
         assert whole.missing()  # the stripped fields are reported
+
+
+def _plain_response_text(response) -> str:
+    """ApiEvent.response_text the long way (every choice, every content shape)."""
+    from distillguard.events.model import _content_text
+
+    parts = []
+    for choice in (response or {}).get("choices") or ():
+        if not isinstance(choice, dict):
+            continue
+        message = choice.get("message")
+        if isinstance(message, dict):
+            parts.append(_content_text(message.get("content")))
+        elif isinstance(choice.get("text"), str):
+            parts.append(choice["text"])
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("response", [
+    None, {}, {"choices": []}, {"choices": [{"message": {"content": "one"}}]}, {"choices": [{"message": {"content": None}}]},
+    {"choices": [{"message": {"content": [{"type": "text", "text": "a"}, {"text": "b"}]}}]}, {"choices": [{"text": "legacy"}]},
+    {"choices": ["x"]}, {"choices": [{"message": "not a dict", "text": "t"}]}, {"choices": [{"message": {"content": "a"}}, {"text": "b"}]},
+])
+def test_response_text_fast_path_equals_the_long_way(response):
+    parsed = parse_event(event(11, response=response))
+    assert parsed.response_text == _plain_response_text(response)
+
+
+def test_response_text_on_real_events_equals_the_long_way(real_events):
+    for record in real_events:
+        assert parse_event(record).response_text == _plain_response_text(record.get("response"))
