@@ -4,7 +4,7 @@ The parent reads every line once, validates it and de-duplicates request ids glo
 (the same code as a single-process scan, so rejects, duplicates and offsets are the same),
 then routes each accepted event to the worker that owns its PARSED account id. It sends
 a batch of the accepted lines as read (one bytes object: nothing for the parent's garbage
-collector to track, and cheaper to build than any encoding of the decoded records); the
+collector to track, and cheaper to build than the JSON of slim records it replaced); the
 worker decodes each line again, without the checks it has passed, and builds
 complete per-account state in file order, so every account lives in exactly one worker
 and merging the states is a disjoint union. Workers only compute; the parent stores

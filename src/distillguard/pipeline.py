@@ -71,38 +71,34 @@ class _EventColumns:
         self.columns: dict[str, list] = {name: [] for name in (
             "request_id", "ts", "account_id", "ip", "user_agent", "endpoint", "model", "prompt", "prompt_tokens",
             "completion_tokens", "cost_usd", "status", "max_tokens", "temperature", "n", "logprobs", "logit_bias")}
-        self._appends = tuple(values.append for values in self.columns.values())  # the lists are cleared, never replaced
 
     def add(self, event: ApiEvent, prompt: str) -> None:
         if self.store is None:
             return
-        (request_id, ts, account_id, ip, user_agent, endpoint, model, prompts, prompt_tokens, completion_tokens, cost_usd, status,
-         max_tokens_, temperature_, n_, logprobs, logit_bias) = self._appends
-        req = event.request
-        get = req.get
-        request_id(event.request_id)
-        ts(event.ts)
-        account_id(event.account_id)
-        ip(event.ip)
-        user_agent(event.user_agent)
-        endpoint(event.endpoint)
-        model(event.model)
-        prompts(prompt[:PROMPT_STORE_CHARS])
-        prompt_tokens(event.prompt_tokens)
-        completion_tokens(event.completion_tokens)
-        cost_usd(event.cost_usd)
-        status(event.status)
-        max_tokens = get("max_tokens") or get("max_completion_tokens")
-        max_tokens_(max_tokens if isinstance(max_tokens, int) and abs(max_tokens) < 2**31 else None)
-        temperature = get("temperature")
-        temperature_(float(temperature) if temperature is not None else None)
-        n = get("n")
-        n_(n if isinstance(n, int) and abs(n) < 2**31 else None)
-        logprobs(bool(get("logprobs")))
-        logit_bias(bool(get("logit_bias")))
+        c, req = self.columns, event.request
+        c["request_id"].append(event.request_id)
+        c["ts"].append(event.ts)
+        c["account_id"].append(event.account_id)
+        c["ip"].append(event.ip)
+        c["user_agent"].append(event.user_agent)
+        c["endpoint"].append(event.endpoint)
+        c["model"].append(event.model)
+        c["prompt"].append(prompt[:PROMPT_STORE_CHARS])
+        c["prompt_tokens"].append(event.prompt_tokens)
+        c["completion_tokens"].append(event.completion_tokens)
+        c["cost_usd"].append(event.cost_usd)
+        c["status"].append(event.status)
+        max_tokens = req.get("max_tokens") or req.get("max_completion_tokens")
+        c["max_tokens"].append(max_tokens if isinstance(max_tokens, int) and abs(max_tokens) < 2**31 else None)
+        temperature = req.get("temperature")
+        c["temperature"].append(float(temperature) if temperature is not None else None)
+        n = req.get("n")
+        c["n"].append(n if isinstance(n, int) and abs(n) < 2**31 else None)
+        c["logprobs"].append(bool(req.get("logprobs")))
+        c["logit_bias"].append(bool(req.get("logit_bias")))
         if self.bodies is not None:
             self.bodies.add(event)
-        if len(self.columns["request_id"]) >= self.batch:
+        if len(c["request_id"]) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
