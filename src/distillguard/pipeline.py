@@ -226,6 +226,17 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
             hours = account_hours[event.account_id] = Counter()
         hours[int(event.ts.timestamp() // 3600)] += 1
 
+    stored_all = False
+
+    def finish_store() -> None:
+        """Append the buffered rows and expire old request bodies (once, when every event was read)."""
+        nonlocal stored_all
+        if not stored_all:
+            stored_all = True
+            columns.flush()
+            if columns.bodies is not None:
+                columns.bodies.expire(request_store.settings(cfg)["request_retention_days"])
+
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
     parallel = (workers > 1 and adapted is None and not replay and not engine.states and not engine._observers
@@ -236,9 +247,10 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
         partitions = AccountPartitions(workers, engine.config)
         try:
             for event, raw in accepted():
-                partitions.add(event)
+                partitions.add(event, raw)
                 store_event(event, event.prompt_text)
                 count_hour(event)
+            finish_store()  # the last rows go to the store while the workers still work through their queues
             engine.states.update(partitions.finish())
         finally:
             partitions.close()
@@ -269,9 +281,7 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
             store_event(event, prompt)
             count_hour(event)
         verdicts, views = engine.finalize()
-    columns.flush()
-    if columns.bodies is not None:
-        columns.bodies.expire(request_store.settings(cfg)["request_retention_days"])
+    finish_store()
     campaigns = [_campaign_json(view, engine.threshold) for view in views]
     flagged_ids = {v["account_id"] for v in verdicts if v["flagged"]}
     hourly: dict[int, Counter] = {}

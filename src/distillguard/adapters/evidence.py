@@ -66,25 +66,38 @@ FAMILIES: tuple[Family, ...] = (
     Family("cost", ("cost_usd",), lambda e: e.cost_usd is not None, ("usage_anomaly (spend)",)),
 )
 
+_IDENTITY = FAMILIES[0]  # "account identity": counted for every event
+
 
 @dataclass
 class Coverage:
-    """Counts, over the events a scan read, how many carry each field family."""
+    """Counts, over the events a scan read, how many carry each field family.
+
+    What the report needs (`missing`) is how many events name no account, and for every other
+    family whether any event carried it; so those are counted until the first event that carries
+    them (a count of 0 still means none did) and not tested again: a scan pays for one test per event."""
 
     events: int = 0
     present: dict[str, int] = field(default_factory=lambda: {f.name: 0 for f in FAMILIES})
+    _unseen: tuple[Family, ...] = field(default_factory=lambda: FAMILIES[1:], repr=False, compare=False)
 
     def observe(self, event: ApiEvent) -> None:
         self.events += 1
-        for family in FAMILIES:
-            if family.present(event):
-                self.present[family.name] += 1
+        if _IDENTITY.present(event):
+            self.present[_IDENTITY.name] += 1
+        if self._unseen:
+            carried = [family for family in self._unseen if family.present(event)]
+            if carried:
+                for family in carried:
+                    self.present[family.name] += 1
+                self._unseen = tuple(family for family in self._unseen if not self.present[family.name])
 
     def merge(self, other: "Coverage") -> None:
         """Add another scan part's counts (parallel scans count per worker)."""
         self.events += other.events
         for name, count in other.present.items():
             self.present[name] = self.present.get(name, 0) + count
+        self._unseen = tuple(family for family in self._unseen if not self.present.get(family.name))
 
     def missing(self) -> list[str]:
         """One line per family no event carried (or, for identity, some events lacked)."""

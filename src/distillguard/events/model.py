@@ -77,6 +77,12 @@ class ApiEvent:
         if text is not None:
             return text
         choices = (self.response or {}).get("choices") or ()
+        if type(choices) is list and len(choices) == 1:  # the usual answer: one choice with a message of text
+            message = choices[0].get("message") if type(choices[0]) is dict else None
+            content = message.get("content") if type(message) is dict else None
+            if type(content) is str:
+                self._response = content
+                return content
         parts = []
         for choice in choices:
             if not isinstance(choice, dict):
@@ -334,11 +340,19 @@ def parse_event(obj: Any) -> ApiEvent:
     status = obj.get("status")
     if status is not None and (type(status) is not int or not 0 <= status <= 999):
         status = _opt_int(obj, "status", low=0, high=999)
-    strings = [obj.get(key) for key in _OPTIONAL_STRINGS]
+    get = obj.get
+    org_id, api_key_id, ip, user_agent, endpoint, model = strings = (
+        get("org_id"), get("api_key_id"), get("ip"), get("user_agent"), get("endpoint"), get("model"))  # _OPTIONAL_STRINGS
     for key, value in zip(_OPTIONAL_STRINGS, strings):
         if value is not None and type(value) is not str:
             _opt_str(obj, key)
-    event = ApiEvent(obj["request_id"], ts, obj["account_id"], request, *strings, response, status,
-                     _opt_num(obj, "cost_usd"), _opt_num(obj, "latency_ms"), account, obj)
+    cost = get("cost_usd")  # fast path: a float within bounds is what _opt_num returns for it
+    if cost is not None and (type(cost) is not float or not -NUMBER_LIMIT <= cost <= NUMBER_LIMIT):
+        cost = _opt_num(obj, "cost_usd")
+    latency = get("latency_ms")
+    if latency is not None and (type(latency) is not float or not -NUMBER_LIMIT <= latency <= NUMBER_LIMIT):
+        latency = _opt_num(obj, "latency_ms")
+    event = ApiEvent(obj["request_id"], ts, obj["account_id"], request, org_id, api_key_id, ip, user_agent, endpoint, model,
+                     response, status, cost, latency, account, obj)
     event._prompt = prompt
     return event

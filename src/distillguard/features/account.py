@@ -43,6 +43,11 @@ def ip_prefix(ip: str | None) -> str | None:
     return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
 
 
+_NO_USAGE: dict = {}
+_SYSTEM_ROLES = ("system", "developer")  # as ApiEvent.system_text reads them
+_MASK_KINDS: dict[int, tuple[int, ...]] = {}  # a task mask -> the indices of its set bits
+
+
 def _add_capped(values: set, value: Any) -> None:
     if value is not None and len(values) < SET_CAP:
         values.add(value)
@@ -133,7 +138,10 @@ class AccountState:
     # ------------------------------------------------------------------
     def update(self, event: ApiEvent, pf: PromptFeatures, bench_hit: bool, prompt: str, vector: Any = None,
                phrases: list[int] | None = None) -> None:
-        ts = event.ts.timestamp()
+        """Add one event. Written for speed (it runs for every event); tests/robust/test_speed_paths.py
+        checks it leaves exactly the state the plain version (kept there) leaves."""
+        when = event.ts
+        ts = when.timestamp()
         if vector is not None:
             self.add_embedding(vector)
         if phrases:
@@ -146,36 +154,45 @@ class AccountState:
             delta = gap - self.gap_mean
             self.gap_mean += delta / self.gap_n
             self.gap_m2 += delta * (gap - self.gap_mean)
-        self.last_ts = max(self.last_ts, ts)
-        self.first_ts = min(self.first_ts, ts)
+        if ts > self.last_ts:  # max() and min() of finite floats, without the calls
+            self.last_ts = ts
+        if ts < self.first_ts:
+            self.first_ts = ts
         self.n += 1
-        self.hours[event.ts.hour] += 1
+        self.hours[when.hour] += 1
         cap = SET_CAP  # the capped sets below are filled inline: a call per value cost more than the test
         if len(self.days) < cap:
             self.days.add(int(ts // 86400))
         self.cost += event.cost_usd or 0.0
-        self.prompt_tokens += event.prompt_tokens
-        self.completion_tokens += event.completion_tokens
+        response = event.response  # the token properties of the event, inline
+        usage = (response.get("usage") if response else None) or _NO_USAGE
+        value = usage.get("prompt_tokens")
+        self.prompt_tokens += int(value) if isinstance(value, (int, float)) else max(1, len(event.prompt_text) // 4)
+        value = usage.get("completion_tokens")
+        self.completion_tokens += int(value) if isinstance(value, (int, float)) else len(event.response_text) // 4
 
         req = event.request
-        max_tokens = req.get("max_tokens") or req.get("max_completion_tokens") or 0
+        get = req.get
+        max_tokens = get("max_tokens") or get("max_completion_tokens") or 0
         self.max_tokens_sum += max_tokens
         if max_tokens >= MAX_TOKENS_HIGH:
             self.max_tokens_high += 1
         if 0 < max_tokens <= 2:
             self.max_tokens_tiny += 1
-        n_choices = req.get("n") or 1
+        n_choices = get("n") or 1
         self.n_sum += n_choices
         if n_choices > 1:
             self.n_gt1 += 1
-        logprobs = bool(req.get("logprobs"))
+        logprobs = bool(get("logprobs"))
         if logprobs:
             self.logprobs += 1
-        top = req.get("top_logprobs") or 0
-        if top >= 5:
-            self.top_logprobs_high += 1
-        self.top_logprobs_max = max(self.top_logprobs_max, top)
-        bias = req.get("logit_bias")
+        top = get("top_logprobs") or 0
+        if top:
+            if top >= 5:
+                self.top_logprobs_high += 1
+            if top > self.top_logprobs_max:
+                self.top_logprobs_max = top
+        bias = get("logit_bias")
         if bias:
             self.logit_bias += 1
             keys = tuple(sorted(str(k) for k in bias))
@@ -189,61 +206,83 @@ class AccountState:
                 variants = self.bias_variants[pf.shape_key] = set()
             if variants is not None and len(variants) < 64:
                 variants.add(zlib.crc32("|".join(keys).encode()))
-        temperature = req.get("temperature")
+        temperature = get("temperature")
         if temperature is not None:
             if temperature == 0:
                 self.temperature_zero += 1
             if len(self.temperatures) < cap:
                 self.temperatures.add(round(float(temperature), 2))
-        if req.get("stream"):
+        if get("stream"):
             self.streamed += 1
 
-        self.cot += pf.cot
-        self.identity += pf.identity
-        self.output_max += pf.output_max
-        self.synthetic += pf.synthetic
+        cot, identity, output_max, synthetic = pf.cot, pf.identity, pf.output_max, pf.synthetic
+        self.cot += cot
+        self.identity += identity
+        self.output_max += output_max
+        self.synthetic += synthetic
         self.bench_format += pf.bench_format
         self.bench_match += bench_hit
         self.code += pf.code
         self.chars_sum += pf.chars
         mask = pf.task_mask
         if mask:
+            kinds = _MASK_KINDS.get(mask)
+            if kinds is None:
+                kinds = _MASK_KINDS[mask] = tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
             counts = self.task_counts
-            index = 0
-            while mask:
-                if mask & 1:
-                    counts[index] += 1
-                mask >>= 1
-                index += 1
-        if len(self.prefixes) < SET_CAP or pf.prefix_key in self.prefixes:
-            self.prefixes[pf.prefix_key] += 1
-        if pf.suffix_key and (len(self.suffixes) < SET_CAP or pf.suffix_key in self.suffixes):
-            self.suffixes[pf.suffix_key] += 1
-        if pf.shape_key in self.shapes:
+            for index in kinds:
+                counts[index] += 1
+        counter = self.prefixes
+        key = pf.prefix_key
+        if len(counter) < cap or key in counter:
+            counter[key] = counter.get(key, 0) + 1
+        key = pf.suffix_key
+        if key:
+            counter = self.suffixes
+            if len(counter) < cap or key in counter:
+                counter[key] = counter.get(key, 0) + 1
+        key = pf.shape_key
+        if key in self.shapes:
             self.near_dup += 1
         elif len(self.shapes) < cap:
-            self.shapes.add(pf.shape_key)
+            self.shapes.add(key)
+        key = pf.first_word
         if self.spread_n < SPREAD_WINDOW:
             self.spread_n += 1
-            if pf.first_word not in self.first_words:
+            if key not in self.first_words:
                 self.spread_distinct += 1
         if len(self.first_words) < cap:
-            self.first_words.add(pf.first_word)
+            self.first_words.add(key)
         self.imperative += pf.imperative
         self.formatted += pf.formatted
 
-        messages = req.get("messages")
-        if not isinstance(messages, list) or sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user") <= 1:
+        messages = get("messages")
+        if isinstance(messages, list):
+            users, system_role = 0, False  # one pass: the user turns, and whether a system text can exist
+            for message in messages:
+                if isinstance(message, dict):
+                    role = message.get("role")
+                    if role == "user":
+                        users += 1
+                    elif role in _SYSTEM_ROLES:
+                        system_role = True
+            if users <= 1:
+                self.single_turn += 1
+            if system_role:
+                system = event.system_text
+                if system and len(self.system_prompts) < cap:
+                    self.system_prompts.add(zlib.crc32(system[:500].encode("utf-8", "surrogatepass")))
+        else:
             self.single_turn += 1
-        system = event.system_text if isinstance(messages, list) else ""
-        if system:
-            _add_capped(self.system_prompts, zlib.crc32(system[:500].encode("utf-8", "surrogatepass")))
 
         ip = event.ip
         if ip is not None:
             if len(self.ips) < cap:
                 self.ips.add(ip)
-            _add_capped(self.prefixes_net, ip_prefix(ip))
+            if len(self.prefixes_net) < cap:
+                net = ip_prefix(ip)
+                if net is not None:
+                    self.prefixes_net.add(net)
         value = event.user_agent
         if value is not None and len(self.user_agents) < cap:
             self.user_agents.add(value)
@@ -253,25 +292,31 @@ class AccountState:
         value = event.org_id
         if value is not None and len(self.orgs) < cap:
             self.orgs.add(value)
-        account = event.account or {}
-        _add_capped(self.payments, account.get("payment_fingerprint"))
-        _add_capped(self.email_domains, (account.get("email_domain") or "").lower() or None)
-        if self.tier is None and isinstance(account.get("tier"), str):
-            self.tier = account["tier"][:32]
-        if self.created_at is None and account.get("created_at"):
-            try:
-                self.created_at = datetime.fromisoformat(account["created_at"]).timestamp()
-            except (TypeError, ValueError):
-                pass
+        account = event.account
+        if account:  # None or {} adds nothing below
+            value = account.get("payment_fingerprint")
+            if value is not None and len(self.payments) < cap:
+                self.payments.add(value)
+            value = (account.get("email_domain") or "").lower() or None
+            if value is not None and len(self.email_domains) < cap:
+                self.email_domains.add(value)
+            if self.tier is None and isinstance(account.get("tier"), str):
+                self.tier = account["tier"][:32]
+            if self.created_at is None and account.get("created_at"):
+                try:
+                    self.created_at = datetime.fromisoformat(account["created_at"]).timestamp()
+                except (TypeError, ValueError):
+                    pass
         if self.created_at is not None and ts - self.created_at < 86400:
             self.first_day_requests += 1
         profile = (max_tokens // 256, round(float(temperature), 1) if temperature is not None else None, n_choices, logprobs, bool(bias))
-        if len(self.sampling_profiles) < 64 or profile in self.sampling_profiles:
-            self.sampling_profiles[profile] += 1
+        counter = self.sampling_profiles
+        if len(counter) < 64 or profile in counter:
+            counter[profile] = counter.get(profile, 0) + 1
 
         examples = self.examples
-        if pf.cot or pf.identity or pf.output_max or pf.synthetic or bench_hit:
-            for reason, hit in (("cot", pf.cot), ("identity", pf.identity), ("output_max", pf.output_max), ("synthetic", pf.synthetic),
+        if cot or identity or output_max or synthetic or bench_hit:
+            for reason, hit in (("cot", cot), ("identity", identity), ("output_max", output_max), ("synthetic", synthetic),
                                 ("bench_match", bench_hit)):
                 if hit:
                     bucket = examples.setdefault(reason, [])

@@ -95,16 +95,31 @@ class RequestBodies:
         self._columns = [self.rows[name] for name in ARROW_SCHEMA.names]  # in schema order, for add
 
     def add(self, event) -> None:
-        request_json, clipped = bounded_json(event.request, self.max_chars)
+        max_chars = self.max_chars
+        request = event.request
+        try:  # the common case: orjson's bytes, already within the limit (bytes >= characters), kept as they are
+            request_json = orjson.dumps(request, default=str)
+        except (TypeError, orjson.JSONEncodeError):
+            request_json = None
+        if request_json is not None and len(request_json) <= max_chars:
+            clipped = False
+        else:
+            request_json, clipped = bounded_json(request, max_chars)
         response = event.response_text
-        if len(response) > self.max_chars:
-            response, clipped = response[: self.max_chars] + "…", True
+        if len(response) > max_chars:
+            response, clipped = response[:max_chars] + "…", True
         system = event.system_text
-        values = (event.request_id, event.ts, event.account_id, event.api_key_id, event.latency_ms,
-                  system[: self.max_chars] if system else None, request_json, response or None, clipped)
-        for column, value in zip(self._columns, values):
-            column.append(value)
-        if len(self._columns[0]) >= self.batch:
+        columns = self._columns  # in ARROW_SCHEMA's order
+        columns[0].append(event.request_id)
+        columns[1].append(event.ts)
+        columns[2].append(event.account_id)
+        columns[3].append(event.api_key_id)
+        columns[4].append(event.latency_ms)
+        columns[5].append(system[:max_chars] if system else None)
+        columns[6].append(request_json)  # str, or orjson's UTF-8 bytes: Arrow stores both as the same string
+        columns[7].append(response or None)
+        columns[8].append(clipped)
+        if len(columns[0]) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
