@@ -131,6 +131,17 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def run(data_dir: Path | None = None, quick: bool = False) -> dict:
+    """`make bench`: each generator held out in turn with the shipped weights (quick: gen3 alone, tuning seeds)."""
+    generators = ["devgen", "simulator"] + (["gen3"] if gen3_root() is not None else [])
+    hold = ["gen3"] if quick and "gen3" in generators else generators
+    results = {g: hold_out(g, [o for o in generators if o != g], not quick, fit_weights=False) for g in hold}
+    if not quick:
+        RESULTS.write_text(json.dumps(results, indent=1, default=float))
+        RESULTS.with_suffix(".md").write_text(markdown(results) + "\n")
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--generators", nargs="+", default=None, choices=("devgen", "simulator", "gen3"),

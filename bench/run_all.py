@@ -15,7 +15,7 @@ from pathlib import Path
 BENCHES = ("detection_bench", "throughput_bench", "watermark_bench", "fingerprint_bench", "fingerprint_lineage_bench", "intel_bench",
            "gateway_bench", "engines_bench", "dashboard_bench", "analyst_loop_bench", "labrai_bench", "finetune_radioactivity_bench",
            "provenance_robustness_bench", "semantic_cli_smoke", "adapters_bench", "robust_bench", "train_behaviour_model", "dev_bench",
-           "blind_bench")
+           "cross_generator_bench", "blind_bench")
 
 
 def main() -> None:
