@@ -149,4 +149,6 @@ def register(app: typer.Typer) -> None:
         metrics = evaluate(result.verdicts, Path(summary["labels_path"]))
         console.print(f"against the simulation's ground truth: AUROC {metrics['auroc']:.3f}, TPR {metrics['tpr_flagged']:.3f}, "
                       f"FPR {metrics['fpr_flagged']:.4f}, campaign recall {metrics['campaign_recall']:.2f}")
+        console.print("  (this is the project's own simulator, which the detectors were developed against, so it flatters them; "
+                      "traffic written apart from the project scores far lower: see bench/RESULTS.md, blind benchmark)")
         console.print(f"report: {(out_dir / 'report.html').resolve()}")
