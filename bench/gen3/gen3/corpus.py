@@ -23,7 +23,8 @@ def default_data_dir() -> Path:
     here = Path(__file__).resolve().parents[2] / "shared" / "data"
     if here.is_dir():
         return here
-    return Path("/work/shared/data")
+    # inside distillguard (bench/gen3/gen3/corpus.py): the corpora sit beside the repository, at ../shared/data
+    return Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
 def _jsonl(path: Path):

@@ -12,8 +12,6 @@ from gen3.corpus import default_data_dir
 from gen3.generate import generate
 
 SPEC = default_data_dir().parent / "spec"
-if not SPEC.is_dir():
-    SPEC = Path("/work/shared/spec")
 
 try:
     import jsonschema
