@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,10 @@ class Running:
 @contextmanager
 def run_gateway(tmp_path: Path, policy: str = "", upstream_url: str | None = None, redis_url: str | None = None,
                 state_dir: Path | None = None, words: int = 12, keys_path: Path | None = None, bus_url: str | None = None,
-                redis_timeout_s: float = 0.05):
+                redis_timeout_s: float = 0.05, wait_for_scorer: bool = True):
+    """A gateway on loopback in front of a fake upstream. It is yielded once its scorer is restored (a fresh
+    process builds it in the background while already serving), so a test's first requests are scored as in
+    a gateway that has been up a while; `wait_for_scorer=False` for tests of that restoring phase."""
     from distillguard.gateway.app import GatewayConfig, create_app
     from distillguard.gateway.testing import ServerThread, fake_upstream
 
@@ -80,6 +84,12 @@ def run_gateway(tmp_path: Path, policy: str = "", upstream_url: str | None = Non
                                redis_timeout_s=redis_timeout_s)
         app = create_app(config)
         with ServerThread(app) as gw:
+            if wait_for_scorer:
+                import httpx
+
+                deadline = time.monotonic() + 120
+                while httpx.get(gw.url + "/healthz").json().get("restoring") and time.monotonic() < deadline:
+                    time.sleep(0.05)
             yield Running(gw.url, upstream_app, app, policy_path, state_dir)
 
 

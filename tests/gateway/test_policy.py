@@ -221,3 +221,47 @@ def test_analyst_throttle_and_degrade_overrides_with_expiry(tmp_path):
         assert r.status_code == 200
         rows = admin.get("/admin/audit", params={"account_id": "acct-bob", "action": "override:degrade"}).json()["audit"]
         assert len(rows) == 1 and rows[0]["reason"] == "ticket 10"
+
+
+def test_established_accounts_are_held_for_an_analyst_not_blocked():
+    policy = parse_policy({"established": {"min_age_days": 180, "tiers": ["enterprise"]}})
+    from distillguard.gateway.policy import is_established
+
+    now = 1_790_000_000.0  # 2026-09
+    old, young = {"created_at": "2024-01-05T10:00:00Z", "tier": "enterprise"}, {"created_at": "2026-08-30T10:00:00Z", "tier": "enterprise"}
+    assert is_established(policy, old, now) and not is_established(policy, young, now)
+    assert not is_established(policy, {**old, "tier": "free"}, now)  # outside the listed tiers
+    assert not is_established(policy, {"tier": "enterprise"}, now) and not is_established(policy, None, now)
+    assert not is_established(parse_policy({}), old, now)  # off unless configured
+    flagged = decide(policy, account_id="a", org_id=None, risk=0.9, flagged=True, findings=[], override=None, established=True)
+    assert flagged.terminal == "hold" and any("established account" in r for r in flagged.reasons)
+    assert decide(policy, account_id="a", org_id=None, risk=0.9, flagged=True, findings=[], override=None).terminal == "block"
+    by_analyst = decide(policy, account_id="a", org_id=None, risk=0.9, flagged=True, findings=[], override="block", established=True)
+    assert by_analyst.terminal == "block"  # an analyst's block is not softened
+
+
+@pytest.mark.parametrize("doc, fragment", [
+    ({"established": {"action": "block"}}, "established.action"),
+    ({"established": {"min_age_days": -1}}, "established.min_age_days"),
+    ({"established": {"tiers": "pro"}}, "established.tiers"),
+    ({"established": {"min_age": 3}}, "established"),
+])
+def test_established_rule_errors_name_the_field(doc, fragment):
+    with pytest.raises(PolicyError, match=fragment.replace(".", r"\.")):
+        parse_policy(doc)
+
+
+def test_gateway_holds_an_established_harvester_for_review(tmp_path):
+    """The same logprob harvest as above, from an account the keys file says is months old: held, on the review
+    queue, until an analyst blocks it."""
+    with run_gateway(tmp_path, "reload_check_s: 0\nestablished: {min_age_days: 30, tiers: [pro]}\n") as gw, gw.client("mallory") as attacker:
+        codes = []
+        for i in range(100):
+            r = attacker.post("/v1/chat/completions", json=_probe(i))
+            codes.append(r.json()["error"]["code"] if r.status_code == 403 else r.status_code)
+        assert "account_held_for_review" in codes and "account_blocked" not in codes
+        with gw.admin() as admin:
+            queue = admin.get("/admin/review-queue").json()
+            assert "acct-mallory" in str(queue)
+            admin.post("/admin/accounts/acct-mallory/override", json={"action": "block", "reason": "confirmed"})
+            assert attacker.post("/v1/chat/completions", json=_probe(1000)).json()["error"]["code"] == "account_blocked"

@@ -78,6 +78,10 @@ def test_gateway_and_replay_reach_the_same_verdicts(tmp_path):
         for t in threads:
             t.join(timeout=240)
         assert len(statuses) == len(events) and set(statuses) <= {200, 403}
+        # The scorer's step for a response runs on the gateway's loop after its last byte; a request to the
+        # gateway (its /metrics folds queued events in) orders this read after every one of them.
+        with gw.admin() as admin:
+            assert admin.get("/metrics").status_code == 200
         live = _canon(gw.enforcer.scorer.verdicts())
     log_path = gw.state_dir / "events.jsonl"
     logged = [e for _, e in iter_events(log_path)]

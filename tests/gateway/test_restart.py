@@ -33,7 +33,7 @@ def test_serving_while_the_scorer_is_restored(tmp_path, monkeypatch):
         return rebuild(self, *args, **kwargs)
 
     monkeypatch.setattr(Enforcer, "_rebuild", slow_rebuild)
-    with run_gateway(tmp_path, POLICY, state_dir=state) as gw:
+    with run_gateway(tmp_path, POLICY, state_dir=state, wait_for_scorer=False) as gw:
         assert httpx.get(gw.url + "/healthz").json() == {"ok": True, "restoring": True}
         with gw.client("mallory") as c:
             r = c.post("/v1/chat/completions", json=_probe(500))

@@ -45,7 +45,7 @@ from distillguard.events.model import ApiEvent, parse_event
 from distillguard.gateway.arrival import InFlight
 from distillguard.gateway.audit import AuditLog
 from distillguard.gateway.eventlog import EventLog, archive_name, iter_events, segments
-from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide
+from distillguard.gateway.policy import Decision, Policy, PolicyHolder, decide, is_established
 from distillguard.gateway.snapshot import capture, read_snapshot, write_snapshot
 
 log = logging.getLogger("distillguard.gateway")
@@ -450,7 +450,7 @@ class Enforcer:
             risk = max(risk, float(shared.get("risk") or 0.0))
             campaign_id = campaign_id or shared.get("campaign_id")
         decision = decide(policy, account_id=account_id, org_id=org_id, risk=risk, flagged=flagged, findings=findings,
-                          override=override)
+                          override=override, established=is_established(policy, event.account, event.ts.timestamp()))
         evidence = {"risk": round(risk, 4), "flagged": flagged, "band": decision.band, "campaign_id": campaign_id,
                     "override": override, "reasons": decision.reasons,
                     "findings": [_finding_json(f) for f in findings][:12], "requests_seen": pre.requests_seen,

@@ -21,6 +21,7 @@ import ipaddress
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,11 @@ class Policy:
     arrival_scoring: str = "in_flight"  # judge a request with the account's in-flight ones folded in (see arrival)
     reload_check_s: float = 1.0
     audit_allow: bool = False
+    # Established customers (account age, optionally tier): what the scorer's block becomes for them.
+    # None: off. A flag on a years-old paying account is a lead for an analyst, not a switch to pull.
+    established_min_age_days: float | None = None
+    established_tiers: frozenset[str] = frozenset()
+    established_action: tuple[str, ...] = ("hold",)
     source: str = "<defaults>"
 
 
@@ -96,7 +102,7 @@ def _num(obj: dict, key: str, where: str, default: float, low: float = 0.0, high
 
 
 _TOP_KEYS = {"version", "fail_mode", "limits", "trusted_proxies", "allow_list", "bands", "flagged_action", "findings",
-             "throttle", "degrade", "reload_check_s", "audit_allow", "concurrency", "arrival_scoring"}
+             "throttle", "degrade", "reload_check_s", "audit_allow", "concurrency", "arrival_scoring", "established"}
 
 
 def parse_policy(data: Any, source: str = "<policy>") -> Policy:
@@ -176,6 +182,16 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PolicyError(f"{source}: concurrency.{key}: expected a whole number >= 0 (0: no cap), got {value!r}")
         caps[key] = value
+    established = data.get("established") or {}
+    if not isinstance(established, dict) or set(established) - {"min_age_days", "tiers", "action"}:
+        raise PolicyError(f"{source}: established: expected a mapping with min_age_days, tiers and action")
+    tiers = established.get("tiers") or []
+    if not isinstance(tiers, list) or not all(isinstance(t, str) for t in tiers):
+        raise PolicyError(f"{source}: established.tiers: expected a list of tier names")
+    established_action = _actions(established.get("action", "hold"), f"{source}: established.action")
+    if "block" in established_action:
+        raise PolicyError(f"{source}: established.action: must be milder than block (hold, throttle, degrade or allow)")
+    min_age = _num(established, "min_age_days", f"{source}: established", 0.0, 0.0) if "min_age_days" in established else None
     arrival = data.get("arrival_scoring", "in_flight")
     if arrival not in ARRIVAL_MODES:
         raise PolicyError(f"{source}: arrival_scoring: expected in_flight, always or off, got {arrival!r}")
@@ -196,6 +212,7 @@ def parse_policy(data: Any, source: str = "<policy>") -> Policy:
         max_in_flight_account=caps["per_account"], max_in_flight_campaign=caps["per_campaign"], arrival_scoring=arrival,
         reload_check_s=_num(data, "reload_check_s", source, 1.0, 0.0),
         audit_allow=bool(data.get("audit_allow", False)),
+        established_min_age_days=min_age, established_tiers=frozenset(tiers), established_action=established_action,
         source=source,
     )
 
@@ -288,8 +305,23 @@ class Decision:
         return "+".join(mild) if mild else "allow"
 
 
+def is_established(policy: Policy, account: dict[str, Any] | None, now_ts: float) -> bool:
+    """Whether the policy's `established` rule covers an account (its key file's created_at and tier)."""
+    if policy.established_min_age_days is None or not account or not account.get("created_at"):
+        return False
+    if policy.established_tiers and account.get("tier") not in policy.established_tiers:
+        return False
+    try:
+        created = datetime.fromisoformat(str(account["created_at"]).replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return now_ts - created.timestamp() >= policy.established_min_age_days * 86400.0
+
+
 def decide(policy: Policy, *, account_id: str, org_id: str | None, risk: float, flagged: bool,
-           findings: list[Any], override: str | None) -> Decision:
+           findings: list[Any], override: str | None, established: bool = False) -> Decision:
     """What the policy does with one request, given the account's state before it."""
     if override == "block":
         return Decision({"block"}, ["analyst override: block"], source="override")
@@ -320,6 +352,10 @@ def decide(policy: Policy, *, account_id: str, org_id: str | None, risk: float, 
         if rule and finding.score >= rule[0]:
             actions.update(rule[1])
             reasons.append(f"finding {finding.detector} score {finding.score:.3f} >= {rule[0]}")
+    if established and "block" in actions:  # the analyst decides; their override above still blocks at once
+        actions.discard("block")
+        actions.update(policy.established_action)
+        reasons.append(f"established account: block lowered to {'+'.join(policy.established_action)} for an analyst")
     if reviewed and actions & {"block", "hold"}:
         actions -= {"block", "hold"}
         actions.add("throttle")
