@@ -31,7 +31,8 @@ from bench.blind_bench import _run
 from bench.dev_bench import HELDOUT_SEEDS, WORK as DEV_WORK, _env, devgen_root
 from bench.fit_detector_weights import WeightModel
 from bench.results_io import BENCH_DIR
-from bench.train_behaviour_model import gen3_population, gen3_root, populations, train
+from bench.dev_bench import gen3_root
+from bench.train_behaviour_model import gen3_population, populations, train
 
 WORK = BENCH_DIR / "_work" / "cross"
 RESULTS = BENCH_DIR / "results" / "cross_generator.json"
@@ -71,7 +72,7 @@ def _folders(generator: str, heldout: bool) -> dict[str, Path]:
                 out.mkdir(parents=True, exist_ok=True)
                 _run([sys.executable, "-m", "devgen.generate", "--seed", str(seed), "--scale", "small", "--out", str(out)], env=_env(devgen_root()))
             found[f"devgen-{seed}"] = out
-    if heldout and generator == "gen3" and gen3_root() is not None:
+    if heldout and generator == "gen3" and gen3_root(required=False) is not None:
         for seed in HELDOUT_SEEDS:
             found[f"gen3-{seed}"] = gen3_population(seed)
     return found
@@ -84,13 +85,7 @@ def hold_out(generator: str, others: list[str], heldout: bool, fit_weights: bool
     train(write=True, exclude=generator, out=model)
     base = _config(work / "shipped-weights.yaml", model)
     if not fit_weights:
-        rows = {}
-        for name, folder in _folders(generator, heldout).items():
-            verdicts = _scan(folder / "events.jsonl", work / "test" / f"{name}-shipped", base)
-            result = _score(folder / "events.jsonl", folder / "labels.jsonl", verdicts)
-            rows[f"{name} | shipped weights"] = {k: result.get(k) for k in HEADLINE} | {
-                "false_flags": {p: c["flagged"] for p, c in result.get("legit_personas", {}).items() if c["flagged"]}}
-        return {"weights": {}, "rows": rows}
+        return {"weights": {}, "rows": _test_rows(generator, heldout, work, {"shipped weights": base})}
     weights_model = WeightModel()
     xs, ys = [], []
     for other in others:
@@ -103,13 +98,20 @@ def hold_out(generator: str, others: list[str], heldout: bool, fit_weights: bool
     fitted = weights_model.fit(xs, ys)
     weights = dict(zip(weights_model.names, fitted))
     tuned = _config(work / "fitted-weights.yaml", model, weights)
+    rows = _test_rows(generator, heldout, work, {"shipped weights": base, "fitted weights": tuned})
+    return {"weights": {k: round(float(v), 3) for k, v in weights.items()}, "rows": rows}
+
+
+def _test_rows(generator: str, heldout: bool, work: Path, configs: dict[str, Path]) -> dict:
+    """Each of the held-out generator's populations scanned and scored under each named configuration."""
     rows = {}
     for name, folder in _folders(generator, heldout).items():
-        for tag, config in (("shipped weights", base), ("fitted weights", tuned)):
+        for tag, config in configs.items():
             verdicts = _scan(folder / "events.jsonl", work / "test" / f"{name}-{tag.split()[0]}", config)
             result = _score(folder / "events.jsonl", folder / "labels.jsonl", verdicts)
-            rows[f"{name} | {tag}"] = {k: result.get(k) for k in HEADLINE} | {"false_flags": {p: c["flagged"] for p, c in result.get("legit_personas", {}).items() if c["flagged"]}}
-    return {"weights": {k: round(float(v), 3) for k, v in weights.items()}, "rows": rows}
+            rows[f"{name} | {tag}"] = {k: result.get(k) for k in HEADLINE} | {
+                "false_flags": {p: c["flagged"] for p, c in result.get("legit_personas", {}).items() if c["flagged"]}}
+    return rows
 
 
 def markdown(results: dict) -> str:
@@ -133,7 +135,7 @@ def markdown(results: dict) -> str:
 
 def run(data_dir: Path | None = None, quick: bool = False) -> dict:
     """`make bench`: each generator held out in turn with the shipped weights (quick: gen3 alone, tuning seeds)."""
-    generators = ["devgen", "simulator"] + (["gen3"] if gen3_root() is not None else [])
+    generators = ["devgen", "simulator"] + (["gen3"] if gen3_root(required=False) is not None else [])
     hold = ["gen3"] if quick and "gen3" in generators else generators
     results = {g: hold_out(g, [o for o in generators if o != g], not quick, fit_weights=False) for g in hold}
     if not quick:
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shipped-only", action="store_true", help="score with the shipped weights only (no weight fit)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (.json; a .md beside it)")
     args = parser.parse_args(argv)
-    generators = args.generators or ["devgen", "simulator"] + (["gen3"] if gen3_root() is not None else [])
+    generators = args.generators or ["devgen", "simulator"] + (["gen3"] if gen3_root(required=False) is not None else [])
     results = {}
     for generator in args.hold or generators:
         results[generator] = hold_out(generator, [g for g in generators if g != generator], args.heldout_seeds, not args.shipped_only)

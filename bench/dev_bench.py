@@ -80,11 +80,19 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def gen3_root() -> Path:
+def gen3_root(required: bool = True) -> Path | None:
+    """The folder holding the `gen3` package ($DISTILLGUARD_GEN3 or bench/gen3); None when absent and not required."""
     root = Path(os.environ.get("DISTILLGUARD_GEN3") or BENCH_DIR / "gen3")
-    if not (root / "gen3" / "generate.py").is_file():
+    if (root / "gen3" / "generate.py").is_file():
+        return root
+    if required:
         raise SystemExit(f"gen3 not found: {root}/gen3/generate.py is missing (set DISTILLGUARD_GEN3 to the folder holding the `gen3` package)")
-    return root
+    return None
+
+
+def gen3_env(data_dir: Path | None = None) -> dict:
+    """The environment gen3 runs in: its package on the path, and the corpora it draws its text from."""
+    return _env(gen3_root()) | {"GEN3_DATA": str(Path(data_dir or DATA).resolve())}
 
 
 def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: bool = True, generator: str = "devgen") -> dict:
@@ -93,7 +101,7 @@ def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: b
     events, labels = out / "events.jsonl", out / "labels.jsonl"
     timings: dict[str, float] = {}
     if not labels.exists():
-        env = _env(gen3_root()) | {"GEN3_DATA": str(Path(data_dir or DATA).resolve())} if generator == "gen3" else _env(root)
+        env = gen3_env(data_dir) if generator == "gen3" else _env(root)
         timings["generate_s"] = _run([sys.executable, "-m", f"{generator}.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
                                      env=env)
     verdicts = out / "verdicts.jsonl"

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, _encode, _free_port, _keys, _load_note, _pct, _stop, _traffic, _wait
+from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, start_upstream, _encode, _free_port, _keys, _load_note, _pct, _stop, _traffic, _wait
 from bench.gateway_load import run_load
 
 
@@ -40,12 +40,7 @@ def main() -> None:
     (work / "policy.yaml").write_text("concurrency: {per_account: 0, per_campaign: 0}\n")
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY)
     up_port = _free_port()
-    upstream = subprocess.Popen([sys.executable, "-c",
-                                 "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
-                                 "from distillguard.gateway.server import fast_server_options; "
-                                 f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
-                                 "log_level='warning', access_log=False, **fast_server_options())"],
-                                env=dict(env, PYTHONPATH=f"{args.base.resolve()}:{Path.cwd()}"))
+    upstream = start_upstream(up_port, dict(env, PYTHONPATH=f"{args.base.resolve()}:{Path.cwd()}"))
     gateways = {}
     for name, src in (("base", args.base), ("new", args.new)):
         port = _free_port()

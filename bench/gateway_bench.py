@@ -248,6 +248,15 @@ async def _stream_lags_httpx(target: Target, body: dict, streams: int) -> tuple[
     return lags, problems
 
 
+def start_upstream(port: int, env: dict) -> subprocess.Popen:
+    """The fake OpenAI-compatible upstream (no model time) in its own process, on loopback."""
+    return subprocess.Popen([sys.executable, "-c",
+                             "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
+                             "from distillguard.gateway.server import fast_server_options; "
+                             f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={port}, "
+                             "log_level='warning', access_log=False, **fast_server_options())"], env=env)
+
+
 def _start_litellm(work: Path, up_url: str, env: dict) -> tuple[subprocess.Popen, str] | None:
     exe = LITELLM_VENV / "bin" / "litellm"
     if not exe.exists():
@@ -333,11 +342,7 @@ def run(data_dir: Path | None = None, quick: bool = False, restart_events: int |
     (work / "policy.yaml").write_text("concurrency: {per_account: 0, per_campaign: 0}\n")
     up_port = _free_port()
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY)
-    upstream = subprocess.Popen([sys.executable, "-c",
-                                 "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
-                                 "from distillguard.gateway.server import fast_server_options; "
-                                 f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
-                                 "log_level='warning', access_log=False, **fast_server_options())"], env=env)
+    upstream = start_upstream(up_port, env)
     redis = _start_redis(work)
     variants = [("distillguard", []), ("distillguard disk", ["--durability", "disk"])]
     if redis is not None:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, _encode, _free_port, _keys, _load_note, _stop, _traffic, _wait
+from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, start_upstream, _encode, _free_port, _keys, _load_note, _stop, _traffic, _wait
 from bench.gateway_load import run_load
 
 
@@ -31,11 +31,7 @@ def profile(requests: int, concurrency: int, out: Path) -> dict:
     (work / "policy.yaml").write_text("concurrency: {per_account: 0, per_campaign: 0}\n")
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY)
     up_port, gw_port = _free_port(), _free_port()
-    upstream = subprocess.Popen([sys.executable, "-c",
-                                 "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
-                                 "from distillguard.gateway.server import fast_server_options; "
-                                 f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up_port}, "
-                                 "log_level='warning', access_log=False, **fast_server_options())"], env=env)
+    upstream = start_upstream(up_port, env)
     gateway = subprocess.Popen([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "distillguard.cli", "gateway",
                                 "--upstream", f"http://127.0.0.1:{up_port}/v1", "--port", str(gw_port),
                                 "--keys", str(work / "keys.yaml"), "--policy", str(work / "policy.yaml"),

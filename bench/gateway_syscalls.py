@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, _encode, _free_port, _keys, _stop, _traffic, _wait
+from bench.gateway_bench import TOKEN, UPSTREAM_KEY, Target, start_upstream, _encode, _free_port, _keys, _stop, _traffic, _wait
 from bench.gateway_load import run_load
 
 
@@ -31,11 +31,7 @@ def count(src: Path, concurrency: int, n: int) -> dict:
     env = dict(os.environ, DISTILLGUARD_ADMIN_TOKEN=TOKEN, DISTILLGUARD_UPSTREAM_API_KEY=UPSTREAM_KEY,
                PYTHONPATH=f"{src.resolve()}:{Path.cwd()}")
     up, gw = _free_port(), _free_port()
-    upstream = subprocess.Popen([sys.executable, "-c",
-                                 "import uvicorn; from distillguard.gateway.testing import fake_upstream; "
-                                 "from distillguard.gateway.server import fast_server_options; "
-                                 f"uvicorn.run(fake_upstream(api_key={UPSTREAM_KEY!r}, words=40), host='127.0.0.1', port={up}, "
-                                 "log_level='warning', access_log=False, **fast_server_options())"], env=env)
+    upstream = start_upstream(up, env)
     proc = subprocess.Popen([sys.executable, "-m", "distillguard.cli", "gateway", "--upstream", f"http://127.0.0.1:{up}/v1",
                              "--port", str(gw), "--keys", str(work / "keys.yaml"), "--policy", str(work / "policy.yaml"),
                              "--state-dir", str(work / "state")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from bench.dev_bench import WORK as DEV_WORK, _env, devgen_root
+from bench.dev_bench import GEN3_WORK, WORK as DEV_WORK, _env, devgen_root, gen3_env, gen3_root
 from bench.results_io import BENCH_DIR
 from distillguard.detectors.behaviour_model import FORMAT, log_features, population_scale, standardise
 from distillguard.events.readers import RejectSink, iter_events
@@ -37,30 +36,19 @@ from distillguard.scoring.engine import DetectionEngine
 OUT = Path(__file__).resolve().parents[1] / "src" / "distillguard" / "detectors" / "models" / "behaviour_model.json"
 SIM_WORK = BENCH_DIR / "_work" / "prior"
 DEV_SEEDS, SIM_SEEDS, GEN3_SEEDS = (1, 2, 3), (21, 22), (1, 2, 3)
-GEN3_WORK = BENCH_DIR / "_work" / "gen3"
 C = 0.03  # strong L2: the model must carry across generators, not fit one
 # Left out: tied to the label by a generator's construction, or not an account-level quantity.
 EXCLUDED = ("account_age_days_at_first", "temperature_distinct", "members", "first_day_requests", "requests_per_member",
             "cost_per_member")
 
 
-def gen3_root() -> Path | None:
-    """The folder holding the `gen3` package ($DISTILLGUARD_GEN3 or bench/gen3), or None when absent."""
-    root = Path(os.environ.get("DISTILLGUARD_GEN3") or BENCH_DIR / "gen3")
-    return root if (root / "gen3" / "generate.py").is_file() else None
-
-
 def gen3_population(seed: int, scale: str = "small") -> Path:
     """A gen3 log and its labels, generated on first use."""
-    root = gen3_root()
     out = GEN3_WORK / f"{scale}-{seed}"
     if not (out / "labels.jsonl").exists():
-        if root is None:
-            raise SystemExit("gen3 not found: set DISTILLGUARD_GEN3 to the folder holding the `gen3` package")
         out.mkdir(parents=True, exist_ok=True)
-        data = Path(__file__).resolve().parents[2] / "shared" / "data"  # the corpora gen3 draws its text from
         subprocess.run([sys.executable, "-m", "gen3.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
-                       check=True, env=_env(root) | {"GEN3_DATA": str(data)}, stdout=subprocess.DEVNULL)
+                       check=True, env=gen3_env(), stdout=subprocess.DEVNULL)
     return out
 
 
@@ -79,7 +67,7 @@ def populations() -> dict[str, Path]:
             subprocess.run([sys.executable, "-m", "distillguard.cli", "simulate", "--out", str(out), "--seed", str(seed)], check=True,
                            stdout=subprocess.DEVNULL)
         found[f"simulator-{seed}"] = out
-    if gen3_root() is not None:
+    if gen3_root(required=False) is not None:
         for seed in GEN3_SEEDS:
             found[f"gen3-{seed}"] = gen3_population(seed)
     return found
