@@ -32,7 +32,7 @@ SCALES = {
         "attack": {"swarm": 18, "synth-spread": 22, "synth-loud": 1, "cot-loud": 1, "cot-quiet": 2, "logprob": 1,
                    "probe": 2, "bench": 3, "agentic": 2, "slow": 1, "zh": 4}},
     "standard": {"days": 12, "V": 0.55, "legit": {
-        "casual-chat": 720, "edgy-chat": 30, "power-user": 85, "multilingual-user": 150, "dev-team-orgs": 12,
+        "casual-chat": 750, "edgy-chat": 30, "power-user": 85, "multilingual-user": 150, "dev-team-orgs": 12,
         "eval-researcher": 25, "writing-relay": 8, "enterprise-pipeline": 25, "logprob-classifier": 10,
         "coding-agent": 80, "tool-assistant": 40, "rag-support-bot": 14, "tutoring-app": 8},
         "attack": {"swarm": 80, "synth-spread": 100, "synth-loud": 2, "cot-loud": 2, "cot-quiet": 4, "logprob": 3,

@@ -86,7 +86,7 @@ def casual_chat(w: World, n, persona="casual-chat", stepwise_frac=0.2, pools=("e
         rng = a.rng
         stepwise = rng.random() < stepwise_frac
         # heavy-tailed engagement: most people drop by now and then, a few use it many times a day
-        rate = min(8.0, rng.lognormvariate(math.log(0.45), 1.15))
+        rate = min(10.0, rng.lognormvariate(math.log(0.5), 1.3))
         n_sessions = max(1, int(rate * w.days * rng.uniform(0.6, 1.4) + rng.random()))
         for _ in range(n_sessions):
             t = w.local_time(rng, a.tz, "human")
@@ -297,7 +297,12 @@ def eval_researchers(w: World, n):
         runs = rng.choices([1, 2, 3], [0.55, 0.3, 0.15])[0]
         models = rng.sample(["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano"], runs)
         conc = rng.choice([4, 8, 16, 32])
-        t = w.local_time(rng, a.tz, "work", day=rng.randrange(max(1, w.days - 1)))
+        t = None
+        for _ in range(30):
+            t = w.local_time(rng, a.tz, "work", day=rng.randrange(max(1, w.days - 1)))
+            if t is not None:
+                break
+        t = t if t is not None else rng.randrange(w.span // 2)
         for run in range(runs):
             seed = rng.choice([None, 0, 42, 1234])
             for j, it in enumerate(items):
@@ -576,7 +581,7 @@ def sweep_swarm(w: World, n, cid):
         a.ip_w = [1]
         a.uas = [w.ua(rng, rng.choice([APP_UAS, SDK_UAS]))]
         a.model = rng.choice(["gpt-4o", "gpt-4.1", "o4-mini"])
-        per_day = rng.uniform(2, 9)
+        per_day = rng.uniform(1.5, 7)
         for d in range(w.days):
             k = max(0, int(rng.gauss(per_day, 2)))
             if k == 0:
@@ -632,7 +637,7 @@ def synthetic_harvest(w: World, n, cid, loud):
         a.model = rng.choice(["gpt-4o", "gpt-4.1"] if loud else ["gpt-4o", "gpt-4o-mini", "gpt-4.1"])
         zh = (not loud) and rng.random() < 0.4
         para = rng.random() < 0.5
-        per_day = (rng.uniform(900, 1800) if loud else rng.uniform(6, 30)) * (w.V if loud else 1)
+        per_day = (rng.uniform(900, 1800) if loud else rng.uniform(4, 18)) * (w.V if loud else 1)
         for d in range(w.days):
             k = max(0, int(rng.gauss(per_day, per_day * 0.2)))
             if loud:
