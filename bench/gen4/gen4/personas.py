@@ -98,7 +98,13 @@ def casual_chat(w: World, n, persona="casual-chat", stepwise_frac=0.2, pools=("e
             params = chat_params(rng, a)
             item = None
             for k in range(turns):
-                if k == 0 or rng.random() < 0.25:
+                if k == 0 and rng.random() < 0.04:  # a photo question
+                    q_txt, ans = rng.choice(T.IMAGE_CHAT)
+                    q = [{"type": "text", "text": q_txt},
+                         {"type": "image_url", "image_url": {"url": "https://files.example-cdn.net/u/%s/%s.jpg" % (
+                             a.id[-6:], w.hexid(rng, 10)), "detail": "auto"}}]
+                    item = {"p": q_txt, "a": [ans]}
+                elif k == 0 or rng.random() < 0.25:
                     if hh and rng.random() < 0.6:
                         item = rng.choice(w.pool("hh"))
                     else:
@@ -234,7 +240,7 @@ def dev_teams(w: World, n_orgs, devs=(3, 8)):
             temp = rng.choice([0, 0.2, 0.7])
             per_day = rng.uniform(5, 40)
             for d in range(w.days):
-                if (d + 2) % 7 >= 5 + (rng.random() < 0.15):  # START is Monday; weekends mostly off
+                if d % 7 >= 5 and rng.random() > 0.15:  # START is a Monday; weekends mostly off
                     continue
                 for _ in range(max(0, int(rng.gauss(per_day, per_day / 3)))):
                     t = w.local_time(rng, tz, "work", day=d)
@@ -376,6 +382,7 @@ def enterprise_pipeline(w: World, n):
         a.model = rng.choice(["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano"])
         tmpls = rng.sample(w.c.t0_names, rng.choice([1, 1, 2]))
         wrap = rng.choice(["{p}", "Document ID: {id}\n\n{p}", "{p}\n\nRespond with the answer only."])
+        legacy = rng.random() < 0.25
         jobs = rng.randint(1, max(1, w.days // 2))
         for jb in range(jobs):
             t = w.local_time(rng, a.tz, rng.choice(["work", "human"]))
@@ -386,8 +393,14 @@ def enterprise_pipeline(w: World, n):
                 recs = w.c.t0(tm)
                 rec = recs[(jb * size + j) % len(recs)]
                 q = wrap.replace("{id}", "%s-%06d" % (a.id[-4:], jb * 100000 + j)).replace("{p}", rec["prompt"])
+                if legacy:
+                    w.emit(a, t + j * rng.uniform(0.5, 3) / conc, endpoint="/v1/completions", model="gpt-3.5-turbo-instruct",
+                           prompt=q, params={"temperature": 0, "max_tokens": 128}, answers=[rec["completion"]],
+                           status=429 if rng.random() < 0.01 else 200)
+                    continue
                 w.emit(a, t + j * rng.uniform(0.5, 3) / conc, messages=[user(q)],
-                       params={"temperature": 0, "max_tokens": rng.choice([64, 128, 256])}, answers=[rec["completion"]])
+                       params={"temperature": 0, "max_tokens": rng.choice([64, 128, 256])}, answers=[rec["completion"]],
+                       status=429 if rng.random() < 0.01 else 200)
 
 
 CLASSIFY_T0 = ("ag_news", "amazon_polarity", "imdb", "yelp", "rotten_tomatoes", "dbpedia", "trec", "app_reviews",
@@ -410,6 +423,7 @@ def logprob_classifier(w: World, n):
         labels = sorted({r["completion"].strip() for r in recs})[:8]
         lb = {str(rng.randrange(1000, 100000)): 100 for _ in labels[:4]} if rng.random() < 0.6 else None
         topk = rng.choice([5, 10, 20])
+        legacy = rng.random() < 0.35  # an older pipeline still on the completions endpoint
         per_day = rng.uniform(150, 600) * w.V
         for d in range(w.days):
             t = w.local_time(rng, a.tz, "work", day=d) if rng.random() < 0.7 else d * 86400 + rng.randrange(86400)
@@ -420,6 +434,12 @@ def logprob_classifier(w: World, n):
                 rec = recs[rng.randrange(len(recs))]
                 gold = rec["completion"].strip()
                 lp = lp_tokens(rng, gold, labels, topk)
+                if legacy:
+                    w.emit(a, t + j * rng.uniform(0.2, 1.5), endpoint="/v1/completions", model="gpt-3.5-turbo-instruct",
+                           prompt=rec["prompt"] + "\nAnswer:", answers=[" " + gold.split(" ")[0]], logprobs=lp[:1],
+                           params={"temperature": 0, "max_tokens": 1, "logprobs": min(topk, 5),
+                                   "logit_bias": dict(lb) if lb else None})
+                    continue
                 w.emit(a, t + j * rng.uniform(0.2, 1.5), messages=[user(rec["prompt"])], answers=[gold.split(" ")[0]],
                        params={"temperature": 0, "max_tokens": rng.choice([1, 1, 2, 3]), "logprobs": True,
                                "top_logprobs": topk, "logit_bias": dict(lb) if lb else None}, logprobs=lp)
@@ -708,6 +728,7 @@ def logprob_extraction(w: World, n, cid):
         a.uas = ["python-requests/2.32.3"]
         a.model = rng.choice(["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"])
         prompts = [x for x in rng.sample(w.pool("chat"), 60)] + rng.sample(w.pool("bbh"), 20)
+        legacy = rng.random() < 0.5
         per_day = rng.uniform(300, 700) * w.V
         for d in range(w.days):
             t = w.local_time(rng, a.tz, "human", day=d)
@@ -724,8 +745,15 @@ def logprob_extraction(w: World, n, cid):
                           for _ in range(rng.randint(1, 8))}
                     first = (w.answer_for(item, rng)[0].split() or ["The"])[0]
                     lp = lp_tokens(rng, first, [first + "s", "The", "I", "Sure", "A", "In", "To", "It"], 20)
+                    if legacy and r % 2:
+                        w.emit(a, t, endpoint="/v1/completions", model="gpt-3.5-turbo-instruct",
+                               prompt=item["p"] + "\n\n" + prefix, answers=[" " + first], logprobs=lp,
+                               params={"max_tokens": 1, "logprobs": 5, "logit_bias": lb, "temperature": 0})
+                        t += rng.uniform(0.3, 2.5)
+                        j += 1
+                        continue
                     msgs = [user(item["p"])] + ([{"role": "assistant", "content": prefix}] if prefix else [])
-                    w.emit(a, t, messages=msgs, answers=[first], logprobs=lp,
+                    w.emit(a, t, messages=msgs, answers=[first], logprobs=lp, status=429 if rng.random() < 0.02 else 200,
                            params={"max_tokens": 1, "logprobs": True, "top_logprobs": 20, "logit_bias": lb,
                                    "temperature": rng.choice([0, 1])})
                     t += rng.uniform(0.3, 2.5)

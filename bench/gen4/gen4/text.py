@@ -14,6 +14,13 @@ FOLLOWUPS = [
     "ok now write it as an email to my boss",
 ]
 
+IMAGE_CHAT = [  # (question, answer) for a photo the user attaches
+    ("what plant is this? is it safe for cats?", "This looks like a pothos (Epipremnum aureum), recognisable by its heart-shaped, variegated leaves. Pothos is toxic to cats: it contains calcium oxalate crystals that irritate the mouth and stomach. Keep it out of reach or choose a cat-safe plant such as a spider plant or a Boston fern."),
+    ("can you read the text on this receipt and add up the total", "Here is what I can read on the receipt:\n- Flat white - 3.60\n- Croissant - 2.90\n- Orange juice - 3.20\nThat comes to 9.70 before any tip. The receipt's printed total also shows 9.70."),
+    ("what's wrong with my code in this screenshot", "In the screenshot, the loop uses `range(len(items) + 1)`, which goes one index past the end of the list and raises an IndexError on the last iteration. Use `range(len(items))`, or better, iterate directly with `for item in items:`."),
+    ("describe this picture for my grandma's birthday card", "A sunny garden scene: a wooden bench under a blossoming apple tree, with pink petals scattered on the grass and a small watering can beside it. It has a warm, peaceful feel - perfect for a birthday card."),
+]
+
 STEPWISE_SUFFIX = [
     " Explain step by step.", " explain step by step pls", " Can you explain it step by step?",
     "\n\nPlease walk me through it step by step.", " (step by step please, I want to understand it)",

@@ -16,7 +16,7 @@ START_EPOCH = int(START.timestamp())
 MODELS = {  # price per 1M tokens (in, out), reasoning?
     "gpt-4o": (2.5, 10.0, False), "gpt-4o-mini": (0.15, 0.6, False), "gpt-4.1": (2.0, 8.0, False),
     "gpt-4.1-mini": (0.4, 1.6, False), "gpt-4.1-nano": (0.1, 0.4, False),
-    "o3-mini": (1.1, 4.4, True), "o4-mini": (1.1, 4.4, True), "o3": (2.0, 8.0, True),
+    "gpt-3.5-turbo-instruct": (1.5, 2.0, False), "o3-mini": (1.1, 4.4, True), "o4-mini": (1.1, 4.4, True), "o3": (2.0, 8.0, True),
 }
 
 # ---------------------------------------------------------------- network identities
@@ -306,7 +306,15 @@ class World:
         return list(best)
 
     # ------------------------------------------------------------ events
-    def emit(self, a, t, *, messages=None, prompt=None, params=None, answers=None, model=None, tools=None,
+    def emit(self, a, t, retry=True, **kw):
+        """Log one request; a rate-limited (429) one is retried by the client after a back-off."""
+        ev = self._emit(a, t, **kw)
+        if ev is not None and kw.get("status") == 429 and retry:
+            kw["status"] = 200
+            self._emit(a, t + a.rng.uniform(1, 30), **kw)
+        return ev
+
+    def _emit(self, a, t, *, messages=None, prompt=None, params=None, answers=None, model=None, tools=None,
              tool_calls=None, endpoint=None, status=200, logprobs=None, key=None, ip=None, ua=None, extra=None):
         rng = a.rng
         t = int(t) if t is not None else 0
@@ -340,7 +348,11 @@ class World:
         ptoks = 0
         if messages is not None:
             for m in messages:
-                ptoks += 4 + tok(m.get("content") if isinstance(m.get("content"), str) else str(m.get("content") or "")) + \
+                c = m.get("content")
+                if isinstance(c, list):  # multimodal parts: text + images (a fixed image cost)
+                    c = " ".join(p.get("text", "") for p in c if isinstance(p, dict)) + " " * 3000 * sum(
+                        1 for p in m["content"] if isinstance(p, dict) and p.get("type") == "image_url")
+                ptoks += 4 + tok(c if isinstance(c, str) else str(c or "")) + \
                     (tok(str(m["tool_calls"])) if m.get("tool_calls") else 0)
         if prompt is not None:
             ptoks += tok(prompt)
@@ -372,7 +384,14 @@ class World:
                         ctoks += tok(str(tool_calls))
                     ch = {"index": i, "message": msg, "finish_reason": fin}
                 if logprobs is not None and i == 0:
-                    ch["logprobs"] = {"content": logprobs}
+                    if endpoint == "/v1/completions":  # legacy completions format
+                        ch["logprobs"] = {"tokens": [x["token"] for x in logprobs],
+                                          "token_logprobs": [x["logprob"] for x in logprobs],
+                                          "top_logprobs": [{y["token"]: y["logprob"] for y in x["top_logprobs"]}
+                                                           for x in logprobs],
+                                          "text_offset": [0] * len(logprobs)}
+                    else:
+                        ch["logprobs"] = {"content": logprobs}
                 choices.append(ch)
             usage = {"prompt_tokens": ptoks, "completion_tokens": ctoks, "total_tokens": ptoks + ctoks}
             if reasoning:
