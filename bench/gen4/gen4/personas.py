@@ -649,13 +649,17 @@ def synthetic_harvest(w: World, n, cid, loud):
                           tier="tier-4", created_days=base_age)
             a.uas = ["python-httpx/0.27.0"]
         else:
+            # a minority of the accounts reuse a virtual card across a handful of accounts
+            pay = ("pm_" + "%016x" % (h64(cid, "card", i // 5) & (2 ** 64 - 1))) if (i // 5) % 3 == 0 else None
             a = w.account("synthetic-data-harvest", "attack", cid, created_days=base_age + (i % 4) * r0.uniform(3, 15),
-                          tier=r0.choice(["tier-1", "tier-2"]))
+                          tier=r0.choice(["tier-1", "tier-2"]), pay=pay)
             a.ips = r0.sample(proxies, 3)
             a.ip_w = [1, 1, 1]
         rng = a.rng
         a.model = rng.choice(["gpt-4o", "gpt-4.1"] if loud else ["gpt-4o", "gpt-4o-mini", "gpt-4.1"])
-        zh = (not loud) and rng.random() < 0.4
+        lang_r = rng.random()
+        zh = (not loud) and lang_r < 0.35
+        other = None if loud or zh or lang_r > 0.5 else rng.choice(["ru", "es", "de", "ja", "ko"])
         para = rng.random() < 0.5
         per_day = (rng.uniform(900, 1800) if loud else rng.uniform(4, 18)) * (w.V if loud else 1)
         for d in range(w.days):
@@ -675,6 +679,8 @@ def synthetic_harvest(w: World, n, cid, loud):
                     q = rng.choice(T.HARVEST_PARAPHRASE).replace("{p}", q)
                 if zh:
                     q = rng.choice(T.ZH_HARVEST_WRAPPERS).replace("{p}", q)
+                elif other and rng.random() < 0.8:
+                    q = rng.choice(T.ML[other]["wrap"]).replace("{p}", q)
                 sysp = rng.choice(T.ZH_SYSTEMS if zh and rng.random() < 0.5 else T.HARVEST_SYSTEMS)
                 msgs = ([sys_msg(sysp)] if sysp else []) + [user(q)]
                 nn = rng.choice([2, 3, 4] if loud else [1, 1, 2])
