@@ -1,6 +1,6 @@
 """Development benchmark: traffic from a second independent generator ("devgen"), scored through the CLI.
 
-    .venv/bin/python -m bench.dev_bench [--generator devgen|gen3] [--scale small|standard] [--seeds 1 2 3] [--heldout]
+    .venv/bin/python -m bench.dev_bench [--generator devgen|gen3|gen4] [--scale small|standard] [--seeds 1 2 3] [--heldout]
 
 `devgen` was written by a helper who saw only the API-event spec and a prose list of customer and
 attacker behaviours, never the detectors or the project's simulator. Unlike the blind generator
@@ -13,6 +13,11 @@ verdicts as unflagged.
 The generator is found at $DISTILLGUARD_DEVGEN (a folder holding the `devgen` package) or else
 bench/devgen/. `--generator gen3` runs the third independent generator (bench/gen3/, written the
 same way) with the same seeds' roles; its scans are scored by the same spec-generic scorer.
+
+`--generator gen4` runs the fourth (bench/gen4/, written the same way, last). It is a validation
+population only: no threshold, weight or model is fitted on it, on any seed. A change is first made
+on the tuning generators, then checked on gen4's seeds (21-23 by default) before the blind run;
+its figures are reported apart (`bench/results/gen4_detection.json`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ WORK = BENCH_DIR / "_work" / "dev"
 RESULTS = BENCH_DIR / "results" / "dev_detection.json"
 GEN3_WORK = BENCH_DIR / "_work" / "gen3"
 GEN3_RESULTS = BENCH_DIR / "results" / "gen3_detection.json"
+GEN4_WORK = BENCH_DIR / "_work" / "gen4"
+GEN4_RESULTS = BENCH_DIR / "results" / "gen4_detection.json"
+VALIDATION_SEEDS = (21, 22, 23)  # gen4: validation only, never tuned on
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TUNE_SEEDS = (1, 2, 3)
 HELDOUT_SEEDS = (11, 12)
@@ -95,13 +103,29 @@ def gen3_env(data_dir: Path | None = None) -> dict:
     return _env(gen3_root()) | {"GEN3_DATA": str(Path(data_dir or DATA).resolve())}
 
 
+def gen4_env(data_dir: Path | None = None) -> dict:
+    """The environment gen4 runs in: its package (bench/gen4) on the path, and the corpora."""
+    root = BENCH_DIR / "gen4"
+    if not (root / "gen4" / "generate.py").is_file():
+        raise SystemExit(f"gen4 not found: {root}/gen4/generate.py is missing")
+    return _env(root) | {"GEN4_DATA": str(Path(data_dir or DATA).resolve())}
+
+
+def _work_of(generator: str) -> Path:
+    return {"gen3": GEN3_WORK, "gen4": GEN4_WORK}.get(generator, WORK)
+
+
+def _results_of(generator: str) -> Path:
+    return {"gen3": GEN3_RESULTS, "gen4": GEN4_RESULTS}.get(generator, RESULTS)
+
+
 def run_seed(seed: int, scale: str, data_dir: Path | None, root: Path, rescan: bool = True, generator: str = "devgen") -> dict:
-    out = (GEN3_WORK if generator == "gen3" else WORK) / f"{scale}-{seed}"
+    out = _work_of(generator) / f"{scale}-{seed}"
     out.mkdir(parents=True, exist_ok=True)
     events, labels = out / "events.jsonl", out / "labels.jsonl"
     timings: dict[str, float] = {}
     if not labels.exists():
-        env = gen3_env(data_dir) if generator == "gen3" else _env(root)
+        env = {"gen3": gen3_env, "gen4": gen4_env}[generator](data_dir) if generator in ("gen3", "gen4") else _env(root)
         timings["generate_s"] = _run([sys.executable, "-m", f"{generator}.generate", "--seed", str(seed), "--scale", scale, "--out", str(out)],
                                      env=env)
     verdicts = out / "verdicts.jsonl"
@@ -138,13 +162,13 @@ def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = No
               generator: str = "devgen") -> dict:
     root = devgen_root()  # its scorer reads any generator's spec labels
     results = {f"seed {s}": run_seed(s, scale, data_dir, root, rescan, generator) for s in seeds}
-    path = GEN3_RESULTS if generator == "gen3" else RESULTS
+    path = _results_of(generator)
     saved = json.loads(path.read_text()) if path.exists() else {}
     saved[f"{tag}-{scale}"] = results
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(saved, indent=1, default=float))
     table = markdown(results, scale, tag).replace("devgen (", f"{generator} (", 1)
-    (path.parent / f"{'gen3' if generator == 'gen3' else 'dev'}_detection_{tag}_{scale}.md").write_text(table + "\n")
+    (path.parent / f"{'dev' if generator == 'devgen' else generator}_detection_{tag}_{scale}.md").write_text(table + "\n")
     print(table)
     return results
 
@@ -152,15 +176,17 @@ def run_seeds(seeds=TUNE_SEEDS, scale: str = "small", data_dir: Path | None = No
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"), help="corpora folder (its benchmark/ is indexed)")
-    parser.add_argument("--generator", choices=("devgen", "gen3"), default="devgen", help="which independent generator's traffic")
+    parser.add_argument("--generator", choices=("devgen", "gen3", "gen4"), default="devgen",
+                        help="which independent generator's traffic (gen4: validation only, seeds 21-23 by default)")
     parser.add_argument("--scale", choices=("small", "standard"), default="small")
     parser.add_argument("--seeds", type=int, nargs="+", default=None, help=f"default: the tuning seeds {TUNE_SEEDS}")
     parser.add_argument("--heldout", action="store_true", help=f"run the held-out seeds {HELDOUT_SEEDS} (report only: never tune on them)")
     parser.add_argument("--no-rescan", action="store_true", help="score verdicts already written (for a re-score after a scorer change)")
     args = parser.parse_args(argv)
-    seeds = tuple(args.seeds) if args.seeds else HELDOUT_SEEDS if args.heldout else TUNE_SEEDS
-    run_seeds(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, "heldout" if args.heldout else "tune",
-              args.generator)
+    validation = args.generator == "gen4"
+    seeds = tuple(args.seeds) if args.seeds else VALIDATION_SEEDS if validation else HELDOUT_SEEDS if args.heldout else TUNE_SEEDS
+    tag = "validation" if validation else "heldout" if args.heldout else "tune"
+    run_seeds(seeds, args.scale, args.data_dir if args.data_dir.is_dir() else None, not args.no_rescan, tag, args.generator)
 
 
 if __name__ == "__main__":

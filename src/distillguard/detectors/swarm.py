@@ -35,13 +35,22 @@ class ContentSwarmDetector(Detector):
         templated = ramp(features.get("phrase_sharing", 0.0), 0.5, 0.9) * ramp(features.get("members", 0.0), 3, 10)
         if templated > alike:
             alike, members = templated, features.get("members", 0.0)
+        # ... or members that each never dwell on a subject share one mixture of subjects: a task grid split
+        # between sybils (compared uncentred, against how alike unrelated accounts are uncentred)
+        raw_null = features.get("raw_null_cosine", 1.0)
+        broad = ramp(features.get("raw_cohesion", 0.0), raw_null, raw_null + margin) * ramp(features.get("broad_share", 0.0), 0.5, 0.9) \
+            * ramp(features.get("content_members", 0.0), 3, 10)
+        if broad > alike:
+            alike, members = broad, features.get("content_members", 0.0)
         if members < 3:
             return None
         # what the group asks for: single-turn requests with room for long answers (a harvest's shape)
         # (over the merged requests, or over the members each counted once)
         shape = max(ramp(features.get("single_turn_rate", 0.0), 0.6, 0.85) * max(
             ramp(features.get("completion_tokens_per_request", 0.0), 300, 900), ramp(features.get("max_tokens_high_rate", 0.0), 0.2, 0.6)),
-            ramp(features.get("harvest_shaped_share", 0.0), 0.5, 0.9))
+            ramp(features.get("harvest_shaped_share", 0.0), 0.5, 0.9),
+            # ... or members that each never dwell on a subject, all pointing one way: one task grid split between sybils
+            ramp(features.get("broad_share", 0.0), 0.5, 0.9))
         # many evaluation runs of one benchmark look alike too, but decode greedily, one sample an item
         score = alike * shape * (1.0 - greedy_share(features))
         if score <= 0:
@@ -51,7 +60,8 @@ class ContentSwarmDetector(Detector):
             score,
             {**evidence_of(features, "content_cohesion", "content_null_cosine", "content_alignment", "content_outside_alignment",
                            "content_members", "phrase_sharing", "single_turn_rate",
-                           "completion_tokens_per_request", "declared_org_share"),
+                           "completion_tokens_per_request", "declared_org_share", "harvest_shaped_share", "broad_share",
+                           "raw_cohesion", "raw_null_cosine"),
              "driving_accounts": [{"account_id": a, "alignment": s} for a, s in top]},
             f"{int(members)} accounts send content {features.get('content_cohesion', 0):.2f} alike (unrelated accounts: "
             f"{null:.2f} at most), single-turn with long answers",

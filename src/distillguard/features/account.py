@@ -103,6 +103,7 @@ class AccountState:
     suffixes: Counter = field(default_factory=Counter)
     shapes: set = field(default_factory=set)
     near_dup: int = 0
+    shared_prompts: int = 0  # a merged group's prompts that another member sent too (near_dup counts each member's own repeats)
     first_words: set = field(default_factory=set)
     spread_distinct: int = 0  # distinct opening words among an account's first SPREAD_WINDOW prompts
     spread_n: int = 0
@@ -388,8 +389,9 @@ class AccountState:
             target = getattr(self, name)
             for value in getattr(other, name):
                 _add_capped(target, value)
-        duplicate_shapes = len(self.shapes & other.shapes)
-        self.near_dup += duplicate_shapes
+        # The same prompt from two members is a shared assignment or a team's stock request, not one account
+        # sampling an answer again: a group's near_dup stays its members' own repeats.
+        self.shared_prompts += other.shared_prompts + len(self.shapes & other.shapes)
         for value in other.shapes:
             _add_capped(self.shapes, value)
         for reason, prompts in other.examples.items():
@@ -473,6 +475,7 @@ class AccountState:
             "distinct_prefix_ratio": len(self.prefixes) / n,
             "top_suffix_share": top_suffix / n,
             "near_dup_rate": self.near_dup / n,
+            "shared_prompt_rate": self.shared_prompts / n,
             "topic_spread": self.spread_distinct / max(self.spread_n, 1),
             "imperative_rate": self.imperative / n,
             "formatted_rate": self.formatted / n,

@@ -44,6 +44,12 @@ class ContentReference:
     null_cosine: float = 0.5  # high quantile of centred cosine between unrelated accounts
     accounts: int = 0
     shared_orgs: frozenset | set = frozenset()  # organisation ids held by two or more accounts: declared teams
+    typical_concentration: float | None = None  # the median account's mean cosine between two of its own prompts
+    # The same likeness between unrelated accounts, uncentred (the 90th and 95th percentiles). Broad accounts are
+    # compared uncentred: a sweep's sybils share the mixture of their task grid, and the population's median
+    # account (mostly chat) is the part that taking the centre away would leave them with.
+    raw_null_cosine: float = 1.0
+    raw_link_cosine: float = 1.0
 
     def declares_org(self, state: AccountState) -> bool:
         """The account belongs to an organisation it shares with other accounts. Many providers give every
@@ -69,7 +75,27 @@ class ContentReference:
         right = np.fromiter((rng.randrange(n) for _ in range(pairs)), dtype=np.int64, count=pairs)
         keep = left != right
         cosines = np.einsum("ij,ij->i", units[left[keep]], units[right[keep]])
-        return cls(centre=centre, null_cosine=float(np.quantile(cosines, quantile)), accounts=n, shared_orgs=shared)
+        concentrations = [c for c in (s.content_concentration() for s in states if s.emb_n >= MIN_EMBEDDED) if c > -1.0]
+        raw = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+        raw_cosines = np.einsum("ij,ij->i", raw[left[keep]], raw[right[keep]])
+        return cls(centre=centre, null_cosine=float(np.quantile(cosines, quantile)), accounts=n, shared_orgs=shared,
+                   typical_concentration=float(np.median(concentrations)) if concentrations else None,
+                   raw_null_cosine=float(np.quantile(raw_cosines, quantile)), raw_link_cosine=float(np.quantile(raw_cosines, 0.95)))
+
+    @staticmethod
+    def uncentred(state: AccountState) -> np.ndarray | None:
+        """Unit vector of the account's mean prompt embedding, as it is."""
+        centroid = state.centroid() if state.emb_n >= MIN_EMBEDDED else None
+        return None if centroid is None else _unit(centroid)
+
+    def broad(self, state: AccountState, relative: float = 0.65) -> bool:
+        """The account's prompts are far less alike than the typical account's: it never dwells on a subject.
+        People come back to a few subjects; each sybil of a capability sweep gets a slice of a task grid."""
+        typical = getattr(self, "typical_concentration", None)
+        if not typical or typical <= 0 or state.emb_n < MIN_EMBEDDED:
+            return False
+        concentration = state.content_concentration()
+        return -1.0 < concentration <= relative * typical
 
     def centred(self, state: AccountState) -> np.ndarray | None:
         """Unit vector of the account's content relative to the population's centre."""
@@ -88,7 +114,7 @@ class ContentReference:
         m = len(vectors)
         if m < 2:
             return {"content_cohesion": 0.0, "content_members": float(m), "content_null_cosine": self.null_cosine, "content_alignment": 0.0,
-                    "attribution": {}, "direction": None}
+                    "attribution": {}, "direction": None, "local_attribution": {}, **self.uncentred_cohesion(states)}
         total = np.sum(list(vectors.values()), axis=0)
         cohesion = (float(total @ total) - m) / (m * (m - 1))
         direction = _unit(total)
@@ -97,4 +123,35 @@ class ContentReference:
             others = _unit(total - vector)
             attribution[account] = round(float(vector @ others), 4) if others is not None else 0.0
         return {"content_cohesion": cohesion, "content_members": float(m), "content_null_cosine": self.null_cosine,
-                "content_alignment": float(np.mean(list(attribution.values()))), "attribution": attribution, "direction": direction}
+                "content_alignment": float(np.mean(list(attribution.values()))), "attribution": attribution, "direction": direction,
+                "local_attribution": local_alignment(vectors), **self.uncentred_cohesion(states)}
+
+    def uncentred_cohesion(self, states: list[AccountState]) -> dict[str, Any]:
+        """The members' likeness uncentred (mean pairwise cosine), against unrelated accounts' (`raw_null_cosine`),
+        and each member's mean cosine with its closest fellow members: how a broad swarm is judged."""
+        vectors = {s.account_id: self.uncentred(s) for s in states}
+        vectors = {k: v for k, v in vectors.items() if v is not None}
+        m = len(vectors)
+        if m < 2:
+            return {"raw_cohesion": 0.0, "raw_null_cosine": getattr(self, "raw_null_cosine", 1.0), "raw_local_attribution": {}}
+        total = np.sum(list(vectors.values()), axis=0)
+        return {"raw_cohesion": (float(total @ total) - m) / (m * (m - 1)), "raw_null_cosine": getattr(self, "raw_null_cosine", 1.0),
+                "raw_local_attribution": local_alignment(vectors)}
+
+
+LOCAL_NEIGHBOURS = 5
+LOCAL_MAX_MEMBERS = 5000  # the members' pairwise matrix is built whole; past this, no local attribution
+
+
+def local_alignment(vectors: dict[str, np.ndarray], k: int = LOCAL_NEIGHBOURS) -> dict[str, float]:
+    """Each member's mean cosine with its `k` most alike fellow members. Two swarms joined by one shared
+    wrapper phrase have a mean direction that neither points along; a sybil still sits among its own."""
+    if len(vectors) < 2 or len(vectors) > LOCAL_MAX_MEMBERS:
+        return {}
+    ids = list(vectors)
+    matrix = np.asarray([vectors[a] for a in ids], dtype=np.float32)
+    sims = matrix @ matrix.T
+    np.fill_diagonal(sims, -np.inf)
+    k = min(k, len(ids) - 1)
+    top = -np.partition(-sims, k - 1, axis=1)[:, :k]
+    return {a: round(float(v), 4) for a, v in zip(ids, top.mean(axis=1))}

@@ -32,17 +32,44 @@ def harvest_shaped(state: AccountState, reference: ContentReference | None = Non
     return state.single_turn / n >= min_single_turn and long_answers and not greedy
 
 
+BROAD_MAX_REQUESTS = 150  # a person's size: past it, breadth is what an app relaying many people's requests has
+
+
+def broad_small(state: AccountState, reference: ContentReference, max_requests: int) -> bool:
+    """A person-sized account far broader than the typical one, not greedy, not a declared team's: how each sybil
+    of a capability sweep looks, whatever its cover chat and answer lengths (which the harvest shape would need).
+    Alone this is what people who wander look like too; a swarm is many of them pointing one way. A tutoring or
+    writing app relaying many people's requests is broad by construction, and bigger."""
+    if state.n > min(max_requests, BROAD_MAX_REQUESTS) or (state.orgs and reference.declares_org(state)):
+        return False
+    n = max(state.n, 1)
+    if state.temperature_zero / n >= 0.5 and state.n_sum / n <= 1.05:
+        return False
+    return reference.broad(state)
+
+
+def swarm_candidate(state: AccountState, reference: ContentReference, max_requests: int) -> bool:
+    """Accounts that take part in content linking: small and harvest-shaped, or small and broad."""
+    if state.n > max_requests:
+        return False
+    return harvest_shaped(state, reference) or broad_small(state, reference, max_requests)
+
+
 def content_edges(states: Iterable[AccountState], reference: ContentReference, min_cosine: float = 0.5, neighbours: int = 8,
-                  max_requests: int = 300, block: int = 1024) -> list[tuple[str, str, float]]:
-    """Pairs of small harvest-shaped accounts whose centred content directions agree (cosine ≥ min_cosine),
-    each account keeping its `neighbours` closest. Exact, in blocks: O(candidates² · dim).
+                  max_requests: int = 300, block: int = 1024, kth_out: dict[str, float] | None = None) -> list[tuple[str, str, float]]:
+    """Pairs of small swarm candidates whose centred content directions agree (cosine ≥ min_cosine) and that
+    are each among the other's `neighbours` closest. Exact, in blocks: O(candidates² · dim).
 
     Only accounts of at most `max_requests` take part: a swarm spreads its volume thin, while
     products relaying many people's requests (whose content is alike because people's is)
-    are big accounts, judged on their own."""
+    are big accounts, judged on their own. Mutual neighbours keep one swarm one group: a sybil's
+    closest accounts are its fellow sybils, so a person who happens to ask what a swarm asks,
+    or a second swarm, is not chained in through a single one-sided edge.
+    `kth_out` receives each candidate's similarity to its `neighbours`-th closest (the online
+    scorer's bar for joining it later)."""
     ids, vectors = [], []
     for state in states:
-        if state.n > max_requests or not harvest_shaped(state, reference):
+        if not swarm_candidate(state, reference, max_requests):
             continue
         vector = reference.centred(state)
         if vector is not None:
@@ -52,18 +79,52 @@ def content_edges(states: Iterable[AccountState], reference: ContentReference, m
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
     k = min(neighbours, len(ids) - 1)
-    edges = []
+    nearest: list[set[int]] = []
+    kth = np.empty(len(ids), dtype=np.float32)
+    sims_of: dict[tuple[int, int], float] = {}
     for start in range(0, len(ids), block):
         sims = matrix[start : start + block] @ matrix.T
         for row in range(sims.shape[0]):
             sims[row, start + row] = -1.0
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(ids) else np.tile(np.arange(len(ids)), (sims.shape[0], 1))
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         for row in range(sims.shape[0]):
-            for column in top[row]:
-                value = float(sims[row, column])
-                if value >= min_cosine:
-                    edges.append((ids[start + row], ids[int(column)], value))
-    return edges
+            chosen = {int(c) for c in top[row] if sims[row, c] >= min_cosine}
+            nearest.append(chosen)
+            kth[start + row] = float(np.min(sims[row, top[row]]))
+            for column in chosen:
+                sims_of[(start + row, column)] = float(sims[row, column])
+    if kth_out is not None:
+        kth_out.update(zip(ids, kth.tolist()))
+    return [(ids[a], ids[b], value) for (a, b), value in sims_of.items() if a < b and a in nearest[b]]
+
+
+def broad_edges(states: Iterable[AccountState], reference: ContentReference, max_requests: int = 300,
+                neighbours: int = 8) -> list[tuple[str, str, float]]:
+    """Pairs of broad person-sized accounts (`broad_small`) that are each among the other's `neighbours` most
+    alike, uncentred, and more alike than 95% of unrelated accounts' pairs (`raw_link_cosine`).
+
+    Each sybil of a capability sweep asks about something else every time, so its mean content is the
+    mixture of the sweep's task grid, which its fellow sybils share; people who wander each wander their
+    own way. Centring on the population's median account would take that shared mixture away."""
+    bar = getattr(reference, "raw_link_cosine", 1.0)
+    ids, vectors = [], []
+    for state in states:
+        # harvest-shaped accounts are joined on their centred content already (content_edges); joining them
+        # here too would chain a template harvest's sybils into a capability sweep's
+        if broad_small(state, reference, max_requests) and not harvest_shaped(state, reference):
+            vector = reference.uncentred(state)
+            if vector is not None:
+                ids.append(state.account_id)
+                vectors.append(vector)
+    if len(ids) < 2:
+        return []
+    matrix = np.asarray(vectors, dtype=np.float32)
+    sims = matrix @ matrix.T
+    np.fill_diagonal(sims, -1.0)
+    k = min(neighbours, len(ids) - 1)
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    nearest = [{int(c) for c in top[row] if sims[row, c] >= bar} for row in range(len(ids))]
+    return [(ids[a], ids[b], float(sims[a, b])) for a in range(len(ids)) for b in nearest[a] if a < b and a in nearest[b]]
 
 
 class ContentIndex:
@@ -76,21 +137,23 @@ class ContentIndex:
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.groups: list[tuple[str, np.ndarray]] = []  # (a member, unit mean direction) of each content group
         self.others = np.zeros((0, 0), dtype=np.float32)  # everyone else's directions: what ordinary content looks like
+        self.kth = np.zeros(0, dtype=np.float32)  # each candidate's similarity to its last kept neighbour
 
     def rebuild(self, states: Iterable[AccountState], reference: ContentReference, max_requests: int,
-                group_of: dict[str, str] | None = None) -> None:
+                group_of: dict[str, str] | None = None, kth: dict[str, float] | None = None) -> None:
         ids, vectors, others = [], [], []
         for state in states:
             vector = reference.centred(state)
             if vector is None:
                 continue
-            if state.n <= max_requests and harvest_shaped(state, reference):
+            if swarm_candidate(state, reference, max_requests):
                 ids.append(state.account_id)
                 vectors.append(vector)
             else:
                 others.append(vector)
         self.others = np.asarray(others, dtype=np.float32) if others else np.zeros((0, 0), dtype=np.float32)
         self.ids, self.rows = ids, {a: i for i, a in enumerate(ids)}
+        self.kth = np.asarray([(kth or {}).get(a, -1.0) for a in ids], dtype=np.float32)
         self.matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
         members: dict[str, list[int]] = {}
         for row, account in enumerate(ids):
@@ -130,7 +193,7 @@ class ContentIndex:
 
     def neighbours_of(self, state: AccountState, reference: ContentReference, min_cosine: float, k: int,
                       max_requests: int) -> list[tuple[str, float]]:
-        if state.n > max_requests or not harvest_shaped(state, reference) or self.matrix.size == 0:
+        if self.matrix.size == 0 or not swarm_candidate(state, reference, max_requests):
             return []
         vector = reference.centred(state)
         if vector is None or vector.shape[0] != self.matrix.shape[1]:
@@ -140,7 +203,10 @@ class ContentIndex:
         if own is not None:
             sims[own] = -1.0
         order = np.argsort(-sims)[:k]
-        return [(self.ids[i], float(sims[i])) for i in order if sims[i] >= min_cosine]
+        bar = getattr(self, "kth", None)  # mutual: the newcomer must also be among the candidate's closest
+        if bar is None or bar.shape[0] != sims.shape[0]:
+            bar = np.full(sims.shape[0], -1.0, dtype=np.float32)
+        return [(self.ids[i], float(sims[i])) for i in order if sims[i] >= min_cosine and sims[i] >= bar[i]]
 
 
 def outside_alignment(direction: np.ndarray | None, others: np.ndarray, k: int = 10) -> float:

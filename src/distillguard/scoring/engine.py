@@ -21,7 +21,7 @@ from distillguard.features.content import ContentReference
 from distillguard.features.embedding import EmbeddingCache, phrase_keys, should_embed
 from distillguard.features.prompt_cache import PromptFeatureCache
 from distillguard.features.reuse import response_reuse
-from distillguard.linking.content_links import ContentIndex, content_edges, harvest_shaped, outside_alignment
+from distillguard.linking.content_links import ContentIndex, broad_edges, broad_small, content_edges, harvest_shaped, outside_alignment
 from distillguard.linking.linker import CampaignLinker, campaign_extras, campaign_id_for
 from distillguard.linking.phrase_links import phrase_sharing, swarm_phrases
 from distillguard.scoring.calibration import PopulationReference, calibration_report, cohort_key, threshold_for_fpr
@@ -33,7 +33,8 @@ COLLECTIVE_DETECTORS = frozenset({"sybil_structure", "content_swarm"})
 # than adds up: strong evidence from them in a group without a declared organisation also counts.
 RATE_DETECTORS = frozenset({"logprob_extraction", "reasoning_coercion", "benchmark_harvest", "identity_probe", "instruction_harvest",
                             "output_maximising"})
-ESTABLISHED_REQUESTS = 20  # an account this active has a record of its own to be judged on
+ESTABLISHED_REQUESTS = 20
+BROAD_MEMBER_MARGIN = 0.15  # a broad member inherits when its nearest fellow members are this far above unrelated accounts' likeness  # an account this active has a record of its own to be judged on
 
 
 def combine(findings: list[Finding], weights: dict[str, float], families: dict[str, str] | None = None) -> float:
@@ -112,6 +113,7 @@ class DetectionEngine:
         self.content_joined: set[str] = set()  # accounts that a content link (not shared infrastructure) put in a group
         self.swarm_set: set[int] = set()  # phrases only swarm candidates use (linking/phrase_links.py), as of the last pass
         self.content_online_margin = float(content_linking.get("online_margin", 0.1))
+        self.content_broad_edges = bool(content_linking.get("broad_edges", False))
         policy = self.config.get("policy", {})
         self.floor = float(policy.get("flag_threshold", 0.5))
         self.threshold = self.floor  # raised by `fit` to the population's target-FPR point
@@ -271,6 +273,8 @@ class DetectionEngine:
         extras = campaign_extras(states, getattr(self.content, "shared_orgs", None))
         cohesion = self.content.group_cohesion(states)
         attribution = cohesion.pop("attribution")
+        local = cohesion.pop("local_attribution")
+        raw_local = cohesion.pop("raw_local_attribution")
         cohesion["content_outside_alignment"] = outside_alignment(cohesion.pop("direction"), self.content_index.others)
         # phrase evidence comes from the members the phrases (or content) joined: a NAT's or a card's group
         # of people who drew on the same public prompts is no swarm
@@ -280,9 +284,12 @@ class DetectionEngine:
         cohesion["phrase_sharing"] *= sum(1 for s in states if s.account_id in joined) / max(len(states), 1)
         # members counted alike: the merged view weighs requests, so a few big members would decide the group's shape
         cohesion["harvest_shaped_share"] = sum(1 for s in states if harvest_shaped(s, self.content)) / max(len(states), 1)
+        cohesion["broad_share"] = sum(1 for s in states if broad_small(s, self.content, self.content_max_requests)) / max(len(states), 1)
         extras.update(cohesion)
         features = self.features_of(merged, extras)
         features["_attribution"] = attribution
+        features["_local_attribution"] = local
+        features["_raw_local_attribution"] = raw_local
         features["_phrase_members"] = phrase_members
         assessment = self._assessment(self._raw_findings(merged.account_id, features, campaign_level=True), features)
         weighted = {f.detector: self.weights.get(f.detector, 0.5) * f.score for f in assessment.findings}
@@ -316,7 +323,15 @@ class DetectionEngine:
         if account_id in campaign.features.get("_phrase_members", ()):
             return True  # it fills the group's templates itself
         alignment = campaign.features.get("_attribution", {}).get(account_id)
-        return alignment is not None and alignment >= 0.5
+        if alignment is not None and alignment >= self.content_min_cosine:
+            return True
+        # a slice of a task grid: far broader than people are, and among fellow members that send the same kind of slice
+        if not broad_small(state, self.content, self.content_max_requests):
+            return False
+        local = campaign.features.get("_local_attribution", {}).get(account_id)
+        raw_local = campaign.features.get("_raw_local_attribution", {}).get(account_id)
+        return (local is not None and local >= self.content.null_cosine + BROAD_MEMBER_MARGIN) or \
+            (raw_local is not None and raw_local >= getattr(self.content, "raw_link_cosine", 1.0))
 
     # -- campaigns -------------------------------------------------------------
     def link_all(self) -> None:
@@ -333,14 +348,17 @@ class DetectionEngine:
         if not (self.linking_enabled and self.content_linking):
             return 0
         states = sorted(self.states.values(), key=lambda s: s.account_id)
-        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests)
+        kth: dict[str, float] = {}
+        edges = content_edges(states, self.content, self.content_min_cosine, self.content_neighbours, self.content_max_requests, kth_out=kth)
+        if self.content_broad_edges:
+            edges += broad_edges(states, self.content, self.content_max_requests, self.content_neighbours)
         for a, b, _ in sorted(edges):
             self._content_link(a, b)
         phrase_edges, self.swarm_set = swarm_phrases(states, self.content, self.content_max_requests, neighbours=self.content_neighbours)
         for a, b, _ in phrase_edges:
             self._content_link(a, b)
         group_of = {m: root for root, members in self.linker.campaigns(3).items() for m in members}
-        self.content_index.rebuild(states, self.content, self.content_max_requests, group_of)
+        self.content_index.rebuild(states, self.content, self.content_max_requests, group_of, kth)
         return len(edges) + len(phrase_edges)
 
     def _content_link(self, a: str, b: str) -> None:
