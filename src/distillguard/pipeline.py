@@ -252,10 +252,10 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
                 store_event(event, event.prompt_text)
                 count_hour(event)
             finish_store()  # the last rows go to the store while the workers still work through their queues
-            engine.states.update(partitions.finish())
+            states, features = partitions.finish()
+            engine.states.update(states)
         finally:
             partitions.close()
-        features = engine.account_features()
         verdicts, views = engine.finalize(features)
     elif replay:
         from distillguard.replay.online import OnlineScorer
