@@ -81,7 +81,9 @@ def _work(config: dict, inbox, outbox) -> None:
         ingest = engine.ingest
         for event in unpack(batch):
             ingest(event, event._prompt)
-    outbox.put(engine.states)
+    # Its accounts' features too: their states are final, and the parent's tail runs on one core
+    # while the workers' cores idle (the parent would compute the same dicts there).
+    outbox.put((engine.states, engine.account_features()))
 
 
 class AccountPartitions:
@@ -130,13 +132,15 @@ class AccountPartitions:
             except queue.Full:
                 self._check()
 
-    def finish(self) -> dict[str, Any]:
-        """Flush the last batches and return the union of the workers' account states."""
+    def finish(self) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+        """Flush the last batches and return the union of the workers' account states, and of their
+        features (`DetectionEngine.account_features()`, in the order of the states)."""
         for worker, batch in enumerate(self.batches):
             if batch:
                 self._send(worker, pack(batch))
             self._send(worker, None)
         states: dict[str, Any] = {}
+        features: dict[str, dict[str, float]] = {}
         for _ in self.procs:
             while True:
                 try:
@@ -146,10 +150,11 @@ class AccountPartitions:
                     self._check()
                     if all(not p.is_alive() for p in self.procs) and self.outbox.empty():
                         raise WorkerDied("parallel scan workers exited without returning their states; nothing was committed")
-            states.update(part)
+            states.update(part[0])
+            features.update(part[1])
         for proc in self.procs:
             proc.join()
-        return states
+        return states, features
 
     def close(self) -> None:
         """Stop workers that are still running (after an error in the parent).

@@ -241,6 +241,7 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
         workers = min(os.cpu_count() or 1, 4) if sum(p.stat().st_size for p in files) > 20_000_000 else 1
     parallel = (workers > 1 and adapted is None and not replay and not engine.states and not engine._observers
                 and not any(is_parquet(p) for p in files))
+    features: dict[str, dict[str, float]] | None = None  # every account's features once the states are final (batch)
     if parallel:
         from distillguard.parallel import AccountPartitions
 
@@ -251,10 +252,11 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
                 store_event(event, event.prompt_text)
                 count_hour(event)
             finish_store()  # the last rows go to the store while the workers still work through their queues
-            engine.states.update(partitions.finish())
+            states, features = partitions.finish()
+            engine.states.update(states)
         finally:
             partitions.close()
-        verdicts, views = engine.finalize()
+        verdicts, views = engine.finalize(features)
     elif replay:
         from distillguard.replay.online import OnlineScorer
 
@@ -280,7 +282,8 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
             engine.ingest(event, prompt)
             store_event(event, prompt)
             count_hour(event)
-        verdicts, views = engine.finalize()
+        features = engine.account_features()
+        verdicts, views = engine.finalize(features)
     finish_store()
     campaigns = [_campaign_json(view, engine.threshold) for view in views]
     flagged_ids = {v["account_id"] for v in verdicts if v["flagged"]}
@@ -312,7 +315,8 @@ def _scan(files: list[Path], cfg: dict, sink: RejectSink, store: Store | None, s
     if out:
         write_verdicts(verdicts, Path(out))
     if store is not None:
-        features = {account_id: state.features() for account_id, state in engine.states.items()}
+        if features is None:  # replay: the states as the last event left them
+            features = engine.account_features()
         scan_id = store.next_scan_id()
         store.commit_scan(ScanCommit(scan_id, started, stats["files"], new_events, sink.count, stats["mode"], verdicts,
                                      campaigns, features, engine=None if replay else engine, offsets={} if replay else offsets))

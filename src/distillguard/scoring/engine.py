@@ -169,10 +169,21 @@ class DetectionEngine:
         features["_examples"] = state.examples
         return features
 
-    def fit(self) -> None:
+    def account_features(self) -> dict[str, dict[str, float]]:
+        """Every account's `state.features()`, in the order of `states` (computed once for a batch
+        finalisation and the store, since a state no longer changes then)."""
+        return {account_id: state.features() for account_id, state in self.states.items()}
+
+    def fit(self, features: dict[str, dict[str, float]] | None = None) -> dict[str, list[Finding]]:
         """Learn the population: detectors' statistics, the content reference, each cohort's ordinary
-        scores, and the flag threshold for the target false-positive rate."""
-        population = [state.features() for state in self.states.values()]
+        scores, and the flag threshold for the target false-positive rate.
+
+        `features`: `account_features()` when the caller has it already (left unchanged). Returns each
+        account's raw findings against the fitted detectors ({} when calibration is off): a batch
+        finalisation assesses accounts with exactly these, instead of scoring every account again."""
+        if features is None:
+            features = self.account_features()
+        population = list(features.values())
         for detector in self.detectors:
             detector.fit(population)
         self.content = ContentReference.fit(self.states.values())
@@ -180,13 +191,21 @@ class DetectionEngine:
             self.shared_orgs |= self.content.shared_orgs
             self.content.shared_orgs = self.shared_orgs
         if not self.calibrated:
-            return
-        raw = {account_id: self._raw_findings(account_id, self.features_of(state)) for account_id, state in self.states.items()}
+            return {}
+        raw = {account_id: self._raw_findings(account_id, self._with_examples(account_id, features[account_id]))
+               for account_id in self.states}
         for account_id, findings in raw.items():  # first every account's raw scores, so the order does not matter
             self._record(account_id, findings, self.member_risk(account_id))
         for account_id, findings in raw.items():
             self._record(account_id, findings, combine(self._calibrated(account_id, findings), self.weights, self.families))
         self.threshold = threshold_for_fpr(self.reference.risks, self.target_fpr, self.floor, self.threshold_cap, self.fit_quantiles)
+        return raw
+
+    def _with_examples(self, account_id: str, features: dict[str, float]) -> dict[str, Any]:
+        """`features_of(state)` from features already computed: a copy, so the shared dict stays as the store keeps it."""
+        out: dict[str, Any] = dict(features)
+        out["_examples"] = self.states[account_id].examples
+        return out
 
     def cohort_of(self, account_id: str) -> str:
         state = self.states[account_id]
@@ -392,17 +411,31 @@ class DetectionEngine:
         return views
 
     # -- verdicts --------------------------------------------------------------
-    def finalize(self) -> tuple[list[dict[str, Any]], list[CampaignView]]:
-        """Batch verdicts for every account seen, with campaigns."""
-        self.fit()
+    def finalize(self, features: dict[str, dict[str, float]] | None = None) -> tuple[list[dict[str, Any]], list[CampaignView]]:
+        """Batch verdicts for every account seen, with campaigns.
+
+        No state changes from here on, so each account's features are computed once (`features`:
+        `account_features()`, when the caller keeps them for the store too) and its raw findings
+        once, in `fit`: the detectors are fitted then and score a features dict the same every time."""
+        if features is None:
+            features = self.account_features()
+        raw = self.fit(features)
         self.link_all()
         campaign_views = self.campaigns()
         by_member = {m: view for view in campaign_views for m in view.members}
         verdicts = []
         for account_id in self.states:
-            own = self.assess_account(account_id)
+            own = self._assess_fitted(account_id, self._with_examples(account_id, features[account_id]), raw.get(account_id))
             verdicts.append(self.verdict(account_id, own, by_member.get(account_id)))
         return verdicts, campaign_views
+
+    def _assess_fitted(self, account_id: str, features: dict[str, Any], raw: list[Finding] | None) -> Assessment:
+        """`assess(account_id, features)`, given the raw findings `fit` scored for these features (None: score them)."""
+        if raw is None:
+            return self.assess(account_id, features)
+        assessment = self._assessment(self._calibrated(account_id, raw), features)
+        self._record(account_id, raw, assessment.risk)
+        return assessment
 
     def combined_risk(self, own: Assessment, campaign: CampaignView | None, account_id: str | None = None) -> float:
         if campaign is None or not self.inherits(account_id or "", own, campaign.assessment):
