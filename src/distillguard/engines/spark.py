@@ -261,9 +261,11 @@ def spark_scan(spark, inputs: list[str | Path], config: dict[str, Any] | None = 
     })
     del account_keys
     # as the embedded finalize(): fit the population reference (calibration, content space) first, then link
-    engine.fit()
+    raw = engine.fit()
     engine.link_all()  # the embedded engine's own linking (canonical order, evidence rules) on the shared keys
-    engine.fit = engine.link_all = lambda: None  # done: finalize() must neither refit nor observe again
+    # done: finalize() must neither refit nor observe again (it gets the raw findings this fit scored)
+    engine.fit = lambda features=None: raw
+    engine.link_all = lambda: None
     link_seconds = time.perf_counter() - link_started
 
     score_started = time.perf_counter()
