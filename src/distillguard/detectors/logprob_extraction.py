@@ -28,13 +28,14 @@ class LogprobExtractionDetector(Detector):
         # A sweep *varies* the bias: a team's static ban list (one key set, however long) is not one.
         varied = ramp(features.get("bias_key_sets", 0.0), 1, 3)
         sweep_score = ramp(extreme, 0.2, 0.6) * ramp(tokens, 20, 100) * max(ramp(sweeps, 0, 2), ramp(tiny, 0.3, 0.8)) * varied
-        probe_score = 0.5 * ramp(top, 10, 20) * ramp(features.get("top_logprobs_high_rate", 0.0), 0.5, 0.9) * ramp(tiny, 0.5, 0.9) * ramp(features.get("near_dup_rate", 0.0), 0.5, 0.9)
+        # the same one-token probes from many sybils count like one account repeating them (nobody else sends those)
+        probe_score = 0.5 * ramp(top, 10, 20) * ramp(features.get("top_logprobs_high_rate", 0.0), 0.5, 0.9) * ramp(tiny, 0.5, 0.9) * ramp(max(features.get("near_dup_rate", 0.0), features.get("shared_prompt_rate", 0.0)), 0.5, 0.9)
         score = max(sweep_score, probe_score)
         if score <= 0:
             return None
         return self.finding(
             score,
             evidence_of(features, "bias_extreme_rate", "bias_distinct_tokens", "bias_sweep_prompts", "top_logprobs_max",
-                        "max_tokens_tiny_rate", "near_dup_rate", "requests"),
+                        "max_tokens_tiny_rate", "near_dup_rate", "shared_prompt_rate", "requests"),
             f"logit bias swept over {int(tokens)} token ids on repeated prompts with top_logprobs up to {int(top)}",
         )
