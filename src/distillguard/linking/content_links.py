@@ -55,6 +55,18 @@ def swarm_candidate(state: AccountState, reference: ContentReference, max_reques
     return harvest_shaped(state, reference) or broad_small(state, reference, max_requests)
 
 
+def _vectors_of(states: Iterable[AccountState], selected, vector_of) -> tuple[list[str], list[np.ndarray]]:
+    """(ids, vectors) of the selected accounts that have a content vector."""
+    ids, vectors = [], []
+    for state in states:
+        if selected(state):
+            vector = vector_of(state)
+            if vector is not None:
+                ids.append(state.account_id)
+                vectors.append(vector)
+    return ids, vectors
+
+
 def content_edges(states: Iterable[AccountState], reference: ContentReference, min_cosine: float = 0.5, neighbours: int = 8,
                   max_requests: int = 300, block: int = 1024, kth_out: dict[str, float] | None = None) -> list[tuple[str, str, float]]:
     """Pairs of small swarm candidates whose centred content directions agree (cosine ≥ min_cosine) and that
@@ -67,14 +79,7 @@ def content_edges(states: Iterable[AccountState], reference: ContentReference, m
     or a second swarm, is not chained in through a single one-sided edge.
     `kth_out` receives each candidate's similarity to its `neighbours`-th closest (the online
     scorer's bar for joining it later)."""
-    ids, vectors = [], []
-    for state in states:
-        if not swarm_candidate(state, reference, max_requests):
-            continue
-        vector = reference.centred(state)
-        if vector is not None:
-            ids.append(state.account_id)
-            vectors.append(vector)
+    ids, vectors = _vectors_of(states, lambda state: swarm_candidate(state, reference, max_requests), reference.centred)
     if len(ids) < 2:
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
@@ -107,15 +112,10 @@ def broad_edges(states: Iterable[AccountState], reference: ContentReference, max
     mixture of the sweep's task grid, which its fellow sybils share; people who wander each wander their
     own way. Centring on the population's median account would take that shared mixture away."""
     bar = getattr(reference, "raw_link_cosine", 1.0)
-    ids, vectors = [], []
-    for state in states:
-        # harvest-shaped accounts are joined on their centred content already (content_edges); joining them
-        # here too would chain a template harvest's sybils into a capability sweep's
-        if broad_small(state, reference, max_requests) and not harvest_shaped(state, reference):
-            vector = reference.uncentred(state)
-            if vector is not None:
-                ids.append(state.account_id)
-                vectors.append(vector)
+    # harvest-shaped accounts are joined on their centred content already (content_edges); joining them
+    # here too would chain a template harvest's sybils into a capability sweep's
+    ids, vectors = _vectors_of(states, lambda state: broad_small(state, reference, max_requests) and not harvest_shaped(state, reference),
+                               reference.uncentred)
     if len(ids) < 2:
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
